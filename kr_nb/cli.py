@@ -11,7 +11,7 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['COMMANDS', 'data', 'teacher', 'main', 'cli']
+__all__ = ['COMMANDS', 'data', 'teacher', 'generator', 'sample', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #b9899e8d
 def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(data) or str(data).endswith('.npz')) else str(data).lower()
@@ -73,7 +73,99 @@ def teacher(data:str='digits',   # dataset name or path
     return m
 
 # %% ../nbs/10_cli.ipynb #9522127e
-COMMANDS = {'data': data, 'teacher': teacher}
+def _floats(s): return tuple(float(v) for v in str(s).split(',') if v.strip())
+def _ints(s): return tuple(int(v) for v in str(s).split(',') if v.strip())
+
+def _teacher_for(splits, teacher, out, seed, device, quiet):
+    "Load a saved Teacher (a folder written by `kr_nb teacher`) or train one with the default recipe."
+    from kr_nb.classifier import load_classifier, train_and_evaluate, TrainConfig, evaluate
+    if teacher:
+        p = Path(teacher); p = p/'model' if (p/'model').is_dir() else p
+        model, _ = load_classifier(p, device)
+        return model, evaluate(model, splits.test, device=device)
+    return train_and_evaluate(splits, out, tcfg=TrainConfig(seed=seed, device=device), quiet=quiet)
+
+@call_parse
+def generator(data:str='digits',   # dataset name or path
+              out:str=None,        # output folder (default runs/generator_<name>)
+              root:str=None,       # folder with dataset files
+              size:int=None,       # resize images to size×size (must be divisible by 4)
+              train_steps:int=1500, # optimisation steps of the diffusion model
+              block_channels:str='32,64,64', # UNet channels per level
+              ckpt_every:int=500,  # steps between checkpoints
+              guidances:str='1,2,3', # CFG scales to try (checkpoint optimisation and tuning)
+              sample_steps:str='20', # sampler step counts to try
+              scheduler:str='ddim', # sampler: ddim, dpm or ddpm
+              last_k:int=2,        # tune over the last k checkpoints
+              n_per_class:int=40,  # synthetic images per class for each tuning setting
+              teacher:str=None,    # folder of a saved Teacher (else one is trained)
+              seed:int=0,          # random seed
+              device:str='auto',   # 'auto', 'cpu' or 'cuda'
+              quiet:store_true=False, # no progress bars
+             ):
+    "Train the KR diffusion generator, tune checkpoint and sampling on val, and score 1× synthetic data on test."
+    from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator, TuneConfig, tune, plot_tuning, synthetic_like
+    from kr_nb.classifier import train_and_evaluate, TrainConfig
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    with Timer() as total:
+        splits = load_data(data, size=size, seed=seed, root=root)
+        out = _out(out, 'generator', data); out.mkdir(parents=True, exist_ok=True)
+        timings = {}
+        with Timer() as t: tmodel, tm = _teacher_for(splits, teacher, out/'teacher', seed, device, quiet)
+        timings['teacher'] = round(t.seconds, 1)
+        cfg = DiffusionConfig(size=splits.train.size, channels=splits.train.channels, n_classes=splits.n_classes, train_steps=train_steps,
+                              block_channels=_ints(block_channels), ckpt_every=ckpt_every, seed=seed, device=device)
+        print(f"training the generator on {splits!r} ({train_steps} steps, checkpoints in {out/'checkpoints'})")
+        with Timer() as t: gen = DiffusionGenerator(cfg, splits.classes).fit(splits.train, out, quiet=quiet)
+        timings['generator'] = round(t.seconds, 1)
+        with Timer() as t:
+            res = tune(gen, splits.val, tmodel, TuneConfig(guidances=_floats(guidances), steps=_ints(sample_steps), scheduler=scheduler,
+                                                           last_k=last_k, n_per_class=n_per_class, seed=seed), quiet=quiet)
+        timings['tuning'] = round(t.seconds, 1)
+        save_json(res, out/'tuning.json'); fig = plot_tuning(res); fig.savefig(out/'tuning.png', dpi=100); plt.close(fig)
+        gen.save(out/'generator')
+        print(f"chosen on val: checkpoint {res['best']['checkpoint']}, {res['best']['steps']} steps, guidance {res['best']['guidance']} "
+              f"(val accuracy {res['best']['val_accuracy']:.4f})")
+        with Timer() as t: syn = synthetic_like(gen, splits.train.counts(), seed=seed + 1)
+        timings['sampling_1x'] = round(t.seconds, 1)
+        fig = show_grid(syn, 8, f"{splits.name}: synthetic"); fig.savefig(out/'samples.png', dpi=100); plt.close(fig)
+        with Timer() as t:
+            synsplits = type(splits)(syn, splits.val, splits.test, name=splits.name)
+            _, sm = train_and_evaluate(synsplits, out/'synthetic_classifier', tcfg=TrainConfig(seed=seed, device=device), quiet=quiet)
+        timings['synthetic_classifier'] = round(t.seconds, 1)
+    m = {'synthetic_accuracy': sm['accuracy'], 'synthetic': {k: sm[k] for k in ('accuracy', 'balanced_accuracy', 'auroc')},
+         'teacher': {k: tm[k] for k in ('accuracy', 'balanced_accuracy', 'auroc')}, 'tuning': {**res['best'], 'selection_split': 'val'},
+         'n_synthetic': len(syn), 'timings': timings, 'seconds': round(total.seconds, 1)}
+    save_json(m, out/'metrics.json')
+    print(f"{splits.name} test: classifier on 1x synthetic accuracy {sm['accuracy']:.4f} (Teacher on real {tm['accuracy']:.4f}); "
+          f"generator training {timings['generator']:.0f} s, total {m['seconds']:.0f} s")
+    return m
+
+@call_parse
+def sample(gen:str,             # folder of a saved generator (`kr_nb generator` writes OUT/generator)
+           out:str='synthetic.npz', # .npz to write (MedMNIST layout: train_images, train_labels; empty val/test)
+           n:int=100,           # images per class
+           seed:int=0,          # random seed
+           steps:int=None,      # override the tuned number of sampler steps
+           guidance:float=None, # override the tuned guidance scale
+           device:str='auto',   # 'auto', 'cpu' or 'cuda'
+          ):
+    "Write N synthetic images per class from a saved generator as a MedMNIST-layout .npz."
+    from kr_nb.diffusion import DiffusionGenerator, balanced_labels
+    import numpy as np
+    g = DiffusionGenerator.load(gen, device=device)
+    kw = {k: v for k, v in dict(steps=steps, guidance=guidance).items() if v is not None}
+    syn = g.sample(balanced_labels(n, g.cfg.n_classes), seed=seed, **kw)
+    empty_i, empty_l = syn.images[:0, ..., 0] if syn.channels == 1 else syn.images[:0], syn.labels[:0, None].astype(np.uint8)
+    imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),
+                        val_images=empty_i, val_labels=empty_l, test_images=empty_i, test_labels=empty_l)
+    print(f"wrote {len(syn)} images ({n} per class, {g.sampling}) to {out}")
+    return out
+
+# %% ../nbs/10_cli.ipynb #eee71119
+COMMANDS = {'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample}
 
 def _usage() -> str:
     lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options)", "", "commands:"]
