@@ -258,7 +258,7 @@ def train_and_evaluate(splits:DataSplits, out=None, mcfg:ModelConfig|None=None, 
                model=asdict(mcfg), train=asdict(tcfg))
     if out is not None:
         out = Path(out)
-        save_classifier(learn.model, mcfg, out/'model', {'dataset': splits.name, 'train_indices': res['train_indices']})
+        save_classifier(learn.model, mcfg, out/'model', {'dataset': splits.name, 'train_indices': res['train_indices'], 'train': asdict(tcfg)})
         save_json(res, out/'metrics.json')
         fig = plot_confusion(res['confusion_matrix'], splits.classes, f"{splits.name}: {eval_split} accuracy {res['accuracy']:.3f}")
         fig.savefig(out/'confusion.png', dpi=100); import matplotlib.pyplot as plt; plt.close(fig)

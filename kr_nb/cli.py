@@ -11,7 +11,7 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['COMMANDS', 'data', 'teacher', 'generator', 'sample', 'main', 'cli']
+__all__ = ['COMMANDS', 'data', 'teacher', 'generator', 'sample', 'run', 'mia', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #b9899e8d
 def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(data) or str(data).endswith('.npz')) else str(data).lower()
@@ -165,7 +165,79 @@ def sample(gen:str,             # folder of a saved generator (`kr_nb generator`
     return out
 
 # %% ../nbs/10_cli.ipynb #eee71119
-COMMANDS = {'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample}
+@call_parse
+def run(data:str='digits',        # dataset name or path
+        out:str=None,             # run folder (default runs/run_<name>); stages found there are reused
+        root:str=None,            # folder with dataset files
+        size:int=None,            # resize images to size×size (divisible by 4)
+        method:str='kr',          # kr (bn and tckr come later)
+        seed:int=0,               # random seed
+        device:str='auto',        # 'auto', 'cpu' or 'cuda'
+        no_mia:store_true=False,  # skip the membership-inference audit
+        force:str=None,           # recompute these stages (comma-separated) and what depends on them
+        gen_steps:int=None,       # diffusion training steps
+        epochs:int=None,          # Teacher and Student epochs
+        width:int=None,           # Teacher and Student width
+        multiple:float=None,      # synthetic images per period, × the Teacher's train size
+        regenerate_every:int=None, # GKD: epochs between new synthetic sets
+        synthetic_mode:str=None,  # 'pool' or 'regenerate'
+        variants:str=None,        # Student variants, comma-separated (hard,soft,gkd)
+        n_shadows:int=None,       # shadow models of the audit
+        quiet:store_true=False,   # no progress output
+       ):
+    "Run Knowledge Recycling end to end: Teacher, generator + tuning, Students (GKD and ablations), audit, report."
+    from kr_nb.pipeline import RunConfig, run_pipeline
+    over = dict(gen_steps=gen_steps, epochs=epochs, width=width, multiple=multiple, regenerate_every=regenerate_every,
+                synthetic_mode=synthetic_mode, n_shadows=n_shadows, variants=tuple(variants.split(',')) if variants else None)
+    cfg = RunConfig(data=str(data), root=root, size=size, method=method, seed=seed, device=device, mia=not no_mia,
+                    **{k: v for k, v in over.items() if v is not None})
+    return run_pipeline(cfg, _out(out, 'run', data), force=[f for f in (force or '').split(',') if f], quiet=quiet)
+
+# %% ../nbs/10_cli.ipynb #67646ec0
+@call_parse
+def mia(targets:str,              # comma-separated classifier folders (NAME=PATH to name them), as written by kr_nb teacher/run
+        data:str='digits',        # dataset the targets were trained on
+        manifest:str=None,        # membership manifest JSON (default: made from --seed; targets must have used members only)
+        out:str=None,             # output folder (default runs/mia_<name>)
+        root:str=None,            # folder with dataset files
+        size:int=None,            # resize images to size×size
+        n_shadows:int=4,          # shadow models (even)
+        augment_queries:store_true=False, # LiRA: query shifted copies too
+        seed:int=0,               # random seed
+        device:str='auto',        # 'auto', 'cpu' or 'cuda'
+       ):
+    "Audit saved classifiers with shadow-model, LiRA, loss and confidence attacks (AUC, TPR at 1 % and 0.1 % FPR)."
+    from kr_nb.classifier import load_classifier, TrainConfig
+    from kr_nb.mia import MIAConfig, train_shadows, audit, plot_roc
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    with Timer() as t:
+        splits = load_data(data, size=size, seed=seed, root=root)
+        man = MembershipManifest.load(manifest) if manifest else make_manifest(splits.train, seed)
+        out = _out(out, 'mia', data); out.mkdir(parents=True, exist_ok=True)
+        tg = {}
+        for i, spec in enumerate(str(targets).split(',')):
+            name, path = spec.split('=', 1) if '=' in spec else (Path(spec).parent.name if Path(spec).name == 'model' else Path(spec).name, spec)
+            p = Path(path); p = p/'model' if (p/'model').is_dir() else p
+            model, mcfg = load_classifier(p, device)
+            meta = load_json(p/'config.json')
+            used = meta.get('train_indices', 'all')
+            if used == 'all': raise KrError(f"{p}: this model was trained on the whole train split, so no image is a non-member: train it on a manifest's members")
+            tg[name] = (model, mcfg, used, TrainConfig(**{**meta['train'], 'device': device}) if 'train' in meta else TrainConfig(seed=seed, device=device))
+        first = next(iter(tg.values()))
+        shadows = train_shadows(splits, man, first[1], first[3], n_shadows, cache=out, seed=seed)
+        cfg = MIAConfig(n_shadows=n_shadows, augment_queries=augment_queries, seed=seed)
+        audits = {n: audit(m, splits, man, shadows, cfg, target_used=used, device=device) for n, (m, _, used, _) in tg.items()}
+    res = {'mia': {n: a['metrics'] for n, a in audits.items()}, 'seconds': round(t.seconds, 1)}
+    save_json(res, out/'metrics.json')
+    fig = plot_roc(audits); fig.savefig(out/'roc.png', dpi=100); plt.close(fig)
+    for n, a in audits.items():
+        for att, r in a['metrics'].items():
+            print(f"{n:10s} {att:13s} AUC {r['auc']:.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}]  TPR@1% {r['tpr_at_1pct_fpr']:.4f}  TPR@0.1% {r['tpr_at_0.1pct_fpr']:.4f}")
+    print(f"wrote {out/'metrics.json'} and {out/'roc.png'} ({res['seconds']:.0f} s)")
+    return res
+
+# %% ../nbs/10_cli.ipynb #c5e88658
+COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'mia': mia}
 
 def _usage() -> str:
     lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options)", "", "commands:"]

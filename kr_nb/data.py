@@ -21,8 +21,8 @@ from .core import *
 __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'ImageData', 'DataSplits', 'check_classes_present',
            'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data', 'load_npz',
            'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary', 'show_grid',
-           'MembershipManifest', 'make_manifest', 'check_manifest', 'TensorImages', 'channel_stats', 'dataloaders',
-           'Augment']
+           'MembershipManifest', 'make_manifest', 'check_manifest', 'TensorImages', 'channel_stats', 'train_dl',
+           'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -373,11 +373,16 @@ def channel_stats(data:ImageData):
     x = data.images.reshape(-1, data.channels).astype(np.float64) / 255
     return tuple(x.mean(0).round(4).tolist()), tuple(np.maximum(x.std(0), 1e-3).round(4).tolist())
 
+def train_dl(train:ImageData, bs:int=128, device=None, seed:int=0, num_workers:int=0) -> DataLoader:
+    "A shuffled fastai `DataLoader` of [0,1] float images (last partial batch dropped)."
+    dl = DataLoader(TensorImages(train), bs=min(bs, len(train)), shuffle=True, drop_last=len(train) > bs, device=get_device(device), num_workers=num_workers)
+    dl.rng = random.Random(seed)  # fastai shuffles with a python RNG: seeding it makes the order repeatable
+    return dl
+
 def dataloaders(train:ImageData, valid:ImageData, bs:int=128, device=None, seed:int=0, num_workers:int=0) -> DataLoaders:
     "fastai `DataLoaders` (shuffled train, ordered valid) of [0,1] float images."
     dev = get_device(device)
-    dl_tr = DataLoader(TensorImages(train), bs=min(bs, len(train)), shuffle=True, drop_last=len(train) > bs, device=dev, num_workers=num_workers)
-    dl_tr.rng = random.Random(seed)  # fastai shuffles with a python RNG: seeding it makes the order repeatable
+    dl_tr = train_dl(train, bs, dev, seed, num_workers)
     dl_va = DataLoader(TensorImages(valid), bs=max(bs, 256), shuffle=False, device=dev, num_workers=num_workers)
     return DataLoaders(dl_tr, dl_va, device=dev)
 

@@ -5,6 +5,7 @@ import pytest
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
 os.environ.setdefault('MPLBACKEND', 'Agg')
+os.environ.setdefault('OMP_NUM_THREADS', '1')  # tiny test models: one thread is fastest, and CLI subprocesses inherit it
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent/'shared'/'data'/'medmnist'
 if 'KR_NB_DATA' not in os.environ and SHARED.exists(): os.environ['KR_NB_DATA'] = str(SHARED)

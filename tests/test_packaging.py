@@ -70,3 +70,17 @@ def test_wheel_holds_every_module(tmp_path):
     code = f"import kr_nb, importlib; assert kr_nb.__file__.startswith({str(target)!r}), kr_nb.__file__; [importlib.import_module('kr_nb.'+m) for m in {mods!r}]"
     r = subprocess.run([sys.executable, '-c', code], cwd=tmp_path, capture_output=True, text=True, env={**os.environ, 'PYTHONPATH': str(target)}, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
+
+def test_no_example_cell_mixes_imports_with_code():
+    "Docs builds execute every cell that imports something; a cell mixing imports with other code breaks them (STYLE 3.4)."
+    import json
+    bad = []
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        for i, c in enumerate(json.loads(nb.read_text())['cells']):
+            if c['cell_type'] != 'code': continue
+            src = ''.join(c['source'])
+            if re.match(r'#\|\s*(export|exports|exporti)\b', src.lstrip()) or 'nbdev_export()' in src: continue
+            lines = [l for l in src.splitlines() if l.strip() and not l.lstrip().startswith('#')]
+            imps = [l for l in lines if re.match(r'\s*(import|from)\s', l)]
+            if imps and len(imps) != len(lines): bad.append(f"{nb.name} cell {i}")
+    assert not bad, bad

@@ -1,0 +1,90 @@
+"`kr_nb run` end to end on a tiny dataset: outputs, resume after a kill, `--force`, and `kr_nb mia` on its models."
+import json, os, signal, subprocess, time
+from pathlib import Path
+import pytest
+from kr_nb.test_utils import tiny_npz
+from conftest import kr_nb_exe
+
+TINY = ['--gen_steps', '60', '--epochs', '4', '--width', '8', '--n_shadows', '2', '--quiet']
+
+@pytest.fixture(scope='module')
+def tiny_data(tmp_path_factory):
+    return tiny_npz(tmp_path_factory.mktemp('data')/'tiny.npz', n=120, size=8, n_classes=3)
+
+@pytest.fixture(scope='module')
+def full_run(tiny_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp('runs')/'full'
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out, json.loads((out/'metrics.json').read_text()), r.stdout
+
+def test_run_outputs(full_run):
+    out, m, stdout = full_run
+    for k in ('teacher', 'student', 'ablations', 'timings', 'mia'): assert k in m
+    assert set(m['ablations']) == {'hard', 'soft', 'gkd'}
+    for r in [m['teacher'], m['student'], *m['ablations'].values()]:
+        assert {'accuracy', 'balanced_accuracy', 'auroc'} <= set(r) and 0 <= r['accuracy'] <= 1
+    for t in ('teacher', 'student'):
+        for a in ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'):
+            r = m['mia'][t][a]
+            assert {'auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr'} <= set(r) and r['auc_ci'][0] <= r['auc'] <= r['auc_ci'][1]
+    assert all(v >= 0 for v in m['timings'].values()) and {'teacher', 'generator', 'tuning', 'student_gkd'} <= set(m['timings'])
+    for f in ('report.md', 'accuracy.png', 'samples.png', 'roc.png', 'confusion_teacher.png', 'config.json'): assert (out/f).exists(), f
+    assert 'Student gkd' in stdout and 'AUC' in stdout
+    assert 'TPR@0.1 % FPR' in (out/'report.md').read_text()
+
+def _no_time(d):
+    "Results without wall-clock fields, which differ between any two runs."
+    if isinstance(d, dict): return {k: _no_time(v) for k, v in d.items() if 'seconds' not in k}
+    return d
+
+def test_kill_during_student_then_resume(full_run, tiny_data, tmp_path):
+    "Kill a run while a Student trains, start it again: it resumes and ends with the uninterrupted run's metrics."
+    _, ref, _ = full_run
+    out = tmp_path/'killed'
+    p = subprocess.Popen([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    t0 = time.time()
+    while not list(out.glob('student_*')) and p.poll() is None and time.time() - t0 < 600: time.sleep(0.2)
+    assert p.poll() is None, f"run ended before the Student stage: {p.stderr.read()[-2000:]}"
+    time.sleep(1.0)
+    os.killpg(p.pid, signal.SIGKILL); p.wait()
+    assert not (out/'metrics.json').exists()
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert {'split', 'teacher', 'generator', 'tuning'} <= set(m['resumed'])
+    for k in ('teacher', 'student', 'ablations', 'mia', 'tuning'): assert _no_time(m[k]) == _no_time(ref[k]), k
+
+def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
+    import shutil
+    out = tmp_path/'forced'; shutil.copytree(full_run[0], out)
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--force', 'student'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'mia_teacher', 'shadows'}
+    assert _no_time(m['student']) == _no_time(full_run[1]['student'])
+
+def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
+    r = run_cli('run', '--data', tiny_data, '--out', tmp_path/'x', '--force', 'studnet')
+    assert r.returncode == 2 and "unknown stage 'studnet'" in r.stderr and r.stderr.count('\n') == 1
+    r = run_cli('run', '--method', 'bn', '--out', tmp_path/'y')
+    assert r.returncode == 2 and "method 'bn' is not available yet" in r.stderr
+
+def test_mia_command_on_saved_models(full_run, tiny_data, tmp_path, run_cli):
+    out, m, _ = full_run
+    teacher = next(out.glob('teacher-*'))/'model'; student = next(out.glob('student_gkd-*'))/'model'
+    manifest = next(out.glob('split-*'))/'manifest.json'
+    r = run_cli('mia', f'teacher={teacher},student={student}', '--data', tiny_data, '--manifest', manifest, '--out', tmp_path/'mia', '--n_shadows', 2)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads((tmp_path/'mia'/'metrics.json').read_text())
+    assert set(res['mia']) == {'teacher', 'student'}
+    for t in ('teacher', 'student'):
+        assert set(res['mia'][t]) == {'shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'}
+        assert abs(res['mia'][t]['loss']['auc'] - m['mia'][t]['loss']['auc']) < 1e-9  # same manifest, model and attack
+    assert (tmp_path/'mia'/'roc.png').exists()
+
+def test_mia_refuses_model_trained_on_everything(tiny_data, tmp_path, run_cli):
+    r = run_cli('teacher', '--data', tiny_data, '--out', tmp_path/'t', '--epochs', 1, '--width', 8, '--quiet')
+    assert r.returncode == 0, r.stderr
+    r = run_cli('mia', tmp_path/'t', '--data', tiny_data, '--out', tmp_path/'m')
+    assert r.returncode == 2 and 'no image is a non-member' in r.stderr
