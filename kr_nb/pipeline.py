@@ -78,6 +78,10 @@ class Run:
         self.timings, self.resumed, self.keys = {}, [], {}
         self.out.mkdir(parents=True, exist_ok=True)
         save_json(cfg, self.out/'config.json')
+    def done(self, name:str, key:dict) -> bool:
+        "Whether stage `name` with `key` has finished before (and is not forced)."
+        d = self.out/f"{name}-{config_hash(key)}"
+        return (d/'stage.json').exists() and not (name.split('_')[0] in self.forced or name in self.forced)
     def stage(self, name:str, key:dict, fn, kind:str|None=None):
         "Result of stage `name` for `key`: loaded when done, else computed by `fn(folder)`."
         h = config_hash(key); d = self.out/f"{name}-{h}"; self.keys[name] = h
@@ -279,10 +283,12 @@ def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, 
     out, audits = {}, {}
     for name, model in targets.items():
         up = run.keys['teacher'] if name == 'teacher' else run.keys[f'student_{main_v}']
+        key = {'target': up, 'shadows': config_hash(skey), 'cfg': asdict(mia_cfg)}
+        if not run.done(f'mia_{name}', key): get_shadows()  # shadows first, so their time is not counted in the audit's
         def fn(d, model=model):
             a = audit(model, splits, man, get_shadows(), mia_cfg, device=c.device)
             save_json(a, d/'audit.json'); return a['metrics']
-        out[name] = run.stage(f'mia_{name}', {'target': up, 'shadows': config_hash(skey), 'cfg': asdict(mia_cfg)}, fn,
+        out[name] = run.stage(f'mia_{name}', key, fn,
                               kind='mia_teacher' if name == 'teacher' else 'mia_student')
         audits[name] = load_json(run.out/f"mia_{name}-{run.keys[f'mia_{name}']}"/'audit.json')
     _savefig(plot_roc(audits), run.out/'roc.png')
