@@ -44,11 +44,11 @@ def attack_metrics(scores, is_member, n_boot:int=200, seed:int=0) -> dict:
 
 # %% ../nbs/08_mia.ipynb #3560c0f8
 def phi(logits:np.ndarray, y:np.ndarray) -> np.ndarray:
-    "Logit-scaled true-class confidence log(p_y / (1 − p_y)), computed stably from logits (last axis: classes)."
+    "Logit-scaled true-class confidence log(p_y / (1 − p_y)), stably from logits: N×C, N×Q×C or K×N×Q×C (`y`: one label per N)."
     z = np.asarray(logits, np.float64); y = np.asarray(y)
-    zy = np.take_along_axis(z, y[..., None] if z.ndim == 2 else np.broadcast_to(y[:, None, None], z.shape[:-1] + (1,)), -1)[..., 0]
-    rest = z.copy(); np.put_along_axis(rest, y[..., None] if z.ndim == 2 else np.broadcast_to(y[:, None, None], z.shape[:-1] + (1,)), -np.inf, -1)
-    return zy - logsumexp(rest, axis=-1)
+    idx = np.broadcast_to(y[:, None] if z.ndim == 2 else y[:, None, None], z.shape[:-1] + (1,))  # labels along the image axis
+    rest = z.copy(); np.put_along_axis(rest, idx, -np.inf, -1)
+    return np.take_along_axis(z, idx, -1)[..., 0] - logsumexp(rest, axis=-1)
 
 def query_logits(model, data:ImageData, augment:bool=False, flip:bool=False, device=None) -> np.ndarray:
     "Logits for each image (N×Q×K): Q = 1 query, or identity + ±1 px shifts (+ flip) when `augment`."

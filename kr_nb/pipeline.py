@@ -88,7 +88,7 @@ class Run:
         if (kind or name) in self.forced and d.exists() and name not in self.timings: shutil.rmtree(d)
         if (d/'stage.json').exists():
             st = load_json(d/'stage.json', f'stage record of {name}')
-            self.timings[name], _ = st['seconds'], self.resumed.append(name)
+            self.timings[name] = st['seconds']; self.resumed.append(name)
             if not self.quiet: print(f"[{name}] done before ({d.name}): skipped")
             return st['result']
         if not self.quiet: print(f"[{name}] running in {d}")
@@ -121,13 +121,13 @@ def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     return load_classifier(run.out/f"teacher-{run.keys['teacher']}"/'model', c.device)[0], res
 
 def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest):
-    from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator
+    from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator, list_checkpoints
     c = run.cfg; tr = splits.train.subset(man.members)
     gcfg = DiffusionConfig(size=tr.size, channels=tr.channels, n_classes=tr.n_classes, train_steps=c.gen_steps, block_channels=c.block_channels, norm_groups=c.norm_groups,
                            ckpt_every=c.ckpt_every, seed=c.seed, device=c.device)
     def fn(d):
-        g = DiffusionGenerator(gcfg, splits.classes).fit(tr, d, quiet=run.quiet)
-        return {'checkpoints': [int(s) for s in __import__('kr_nb.diffusion', fromlist=['x']).list_checkpoints(d)]}
+        DiffusionGenerator(gcfg, splits.classes).fit(tr, d, quiet=run.quiet)
+        return {'checkpoints': list_checkpoints(d)}
     run.stage('generator', {'split': run.keys['split'], 'gen': asdict(gcfg) | {'device': 'any'}}, fn)
     return gcfg
 
