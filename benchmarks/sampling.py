@@ -32,7 +32,7 @@ if __name__ == '__main__':
         n = a.n if dev == 'cpu' else a.gpu_n
         labels = balanced_labels(max(n // gen.cfg.n_classes, 1), gen.cfg.n_classes)
         sch = lambda: make_scheduler('ddim', gen.train_sched)
-        ours = bench(lambda: sample_images(gen.unet, labels, gen.cfg.n_classes, sch(), a.steps, a.guidance, 0, bs=1000, device=dev))
+        ours = bench(lambda: sample_images(gen.unet, labels, gen.cfg.n_classes, sch(), a.steps, a.guidance, 0, bs=100 if dev == "cpu" else 1000, device=dev))
         stock = bench(lambda: sample_images_stock(gen.unet, labels, gen.cfg.n_classes, sch(), a.steps, a.guidance, 0, device=dev))
         print(f"{dev:4s} kr_nb sampler : {len(labels)/ours:8.1f} images/s ({len(labels)} images in {ours:.2f} s)")
         print(f"{dev:4s} stock loop    : {len(labels)/stock:8.1f} images/s ({len(labels)} images in {stock:.2f} s)  -> speed-up x{stock/ours:.2f}")

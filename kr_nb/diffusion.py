@@ -70,7 +70,7 @@ def to_uint8(x:torch.Tensor) -> np.ndarray:
 
 @torch.inference_mode()
 def sample_images(unet:UNet2DModel, labels, n_classes:int, scheduler, steps:int=20, guidance:float=2., seed:int=0,
-                  bs:int=500, device=None, progress:bool=False) -> np.ndarray:
+                  bs:int=100, device=None, progress:bool=False) -> np.ndarray:
     "Sample one image per label with classifier-free guidance: uint8 N×H×W×C."
     dev = get_device(device); unet = unet.to(dev).eval()
     labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
@@ -83,12 +83,16 @@ def sample_images(unet:UNet2DModel, labels, n_classes:int, scheduler, steps:int=
     for i in progress_bar(range(0, len(labels), bs), leave=False) if progress else range(0, len(labels), bs):
         y = labels[i:i+bs].to(dev); x = noise[i:i+bs].to(dev) * scheduler.init_noise_sigma
         scheduler.set_timesteps(steps)
-        yy = torch.cat([y, torch.full_like(y, n_classes)]) if guidance != 1 else y
+        null = torch.full_like(y, n_classes)
         for t in scheduler.timesteps:
             xin = scheduler.scale_model_input(x, t)
             with torch.autocast('cuda', dtype=torch.bfloat16, enabled=cuda):
-                eps = unet(torch.cat([xin, xin]) if guidance != 1 else xin, t, class_labels=yy).sample.float()
-            if guidance != 1: ec, eu = eps.chunk(2); eps = eu + guidance * (ec - eu)
+                if guidance == 1: eps = unet(xin, t, class_labels=y).sample.float()
+                elif cuda:  # one doubled batch: half the kernel launches
+                    ec, eu = unet(torch.cat([xin, xin]), t, class_labels=torch.cat([y, null])).sample.float().chunk(2)
+                else:       # on a CPU two passes of half the size run faster than one doubled batch (measured)
+                    ec, eu = unet(xin, t, class_labels=y).sample, unet(xin, t, class_labels=null).sample
+            if guidance != 1: eps = eu + guidance * (ec - eu)
             x = scheduler.step(eps, t, x, generator=g if not cuda else None).prev_sample
         out.append(to_uint8(x))
     return np.concatenate(out) if out else np.zeros((0, s, s, c), np.uint8)
