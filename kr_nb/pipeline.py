@@ -45,8 +45,8 @@ class RunConfig:
     multiple: float = 1.              # synthetic images per period, × the Teacher's train size
     regenerate_every: int = 4         # GKD: epochs between new synthetic sets
     synthetic_mode: str = 'pool'      # 'pool' (generated once, disjoint slices) or 'regenerate' (sampled during training)
-    temperature: float = 1.
-    loss: str = 'soft_ce'
+    temperature: float = 4.           # chosen on the validation split (digits: GKD val 0.978 at T=4/KL, 0.972 at T=2, 0.958 at T=1)
+    loss: str = 'kl'                  # KL·T² (Hinton et al.); 'soft_ce' is the TCKR code's choice (with T=1)
     mia: bool = True
     n_shadows: int = 4
     def __post_init__(self):
