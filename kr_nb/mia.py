@@ -161,8 +161,9 @@ def audit(target, splits:DataSplits, manifest:MembershipManifest, shadows:Shadow
     y_ev, y_pool = train.labels[ev], train.labels[shadows.pool]
     t_log = query_logits(target, train.subset(ev), cfg.augment_queries, device=device)
     scores, extra = {}, {}
-    if 'loss' in cfg.attacks: scores['loss'] = -_shokri_features(t_log[:, 0], y_ev)[:, -1]
-    if 'confidence' in cfg.attacks: scores['confidence'] = _shokri_features(t_log[:, 0], y_ev)[:, 0]
+    feats = _shokri_features(t_log[:, 0], y_ev)  # sorted probabilities, then the true-class loss
+    if 'loss' in cfg.attacks: scores['loss'] = -feats[:, -1]
+    if 'confidence' in cfg.attacks: scores['confidence'] = feats[:, 0]
     if {'shadow', 'lira_offline', 'lira_online'} & set(cfg.attacks):
         pool_log = shadows.logits(train, shadows.pool, cfg.augment_queries, device)
         if 'shadow' in cfg.attacks: scores['shadow'] = shokri_attack(pool_log, shadows.keep, y_pool, t_log, y_ev, cfg.per_class, cfg.seed)

@@ -78,13 +78,13 @@ class Run:
         self.timings, self.resumed, self.keys = {}, [], {}
         self.out.mkdir(parents=True, exist_ok=True)
         save_json(cfg, self.out/'config.json')
+    def folder(self, name:str, key:dict) -> Path: return self.out/f"{name}-{config_hash(key)}"
     def done(self, name:str, key:dict) -> bool:
         "Whether stage `name` with `key` has finished before (and is not forced)."
-        d = self.out/f"{name}-{config_hash(key)}"
-        return (d/'stage.json').exists() and not (name.split('_')[0] in self.forced or name in self.forced)
+        return (self.folder(name, key)/'stage.json').exists() and not (name.split('_')[0] in self.forced or name in self.forced)
     def stage(self, name:str, key:dict, fn, kind:str|None=None):
         "Result of stage `name` for `key`: loaded when done, else computed by `fn(folder)`."
-        h = config_hash(key); d = self.out/f"{name}-{h}"; self.keys[name] = h
+        d = self.folder(name, key); self.keys[name] = config_hash(key)
         if (kind or name) in self.forced and d.exists() and name not in self.timings: shutil.rmtree(d)
         if (d/'stage.json').exists():
             st = load_json(d/'stage.json', f'stage record of {name}')
