@@ -4,17 +4,19 @@
 
 # %% ../nbs/02_classifier.ipynb #39d591c0
 from __future__ import annotations
-import tempfile, shutil, warnings, os, io, contextlib
+import tempfile, shutil, warnings, os, io, contextlib, math
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.learner import Learner
+from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback
 from fastai.callback.schedule import fit_one_cycle  # patches Learner.fit_one_cycle
 from fastai.callback.fp16 import MixedPrecision
+from fastai.callback.mixup import MixUp
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score, confusion_matrix
 from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
@@ -23,9 +25,9 @@ from .data import *
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock', 'SmallResNet',
-           'ZooNet', 'build_model', 'make_learner', 'fit', 'train_classifier', 'predict', 'auroc',
-           'classification_metrics', 'evaluate', 'plot_confusion', 'save_classifier', 'load_classifier',
-           'train_and_evaluate']
+           'ZooNet', 'build_model', 'WeightEMA', 'make_learner', 'n_epochs', 'fit', 'train_classifier', 'kept_epoch',
+           'predict', 'auroc', 'classification_metrics', 'evaluate', 'plot_confusion', 'save_classifier',
+           'load_classifier', 'train_and_evaluate']
 
 # %% ../nbs/02_classifier.ipynb #531d6b96
 @dataclass
@@ -53,7 +55,11 @@ class TrainConfig:
     label_smoothing: float = 0.
     augment: bool = True
     flip: bool = False        # horizontal flips (off: digits and many medical images are not mirror-symmetric)
-    patience: int = 0         # early stopping after this many epochs without a better valid accuracy (0: off)
+    patience: int = 0         # early stopping after this many epochs without a better monitored value (0: off)
+    monitor: str = 'accuracy' # validation number that picks the kept epoch: 'accuracy', 'valid_loss', or 'last' (no choice)
+    min_steps: int = 0        # at least this many optimiser steps: small datasets get more epochs (0: `epochs` as given)
+    ema: float = 0.           # decay of an exponential moving average of the weights, validated and kept instead (0: off)
+    mixup: float = 0.         # MixUp with Beta(α, α) weights on training batches (0: off; cross-entropy training only)
     seed: int = 0
     device: str = 'auto'
 
@@ -141,7 +147,35 @@ def build_model(cfg:ModelConfig) -> nn.Module:
     if cfg.arch.split(':')[0] in ('tv', 'timm') and ':' in cfg.arch: return ZooNet(cfg)
     raise KrError(f"unknown arch {cfg.arch!r}: use 'resnet', 'tv:<torchvision model>' or 'timm:<timm model>'")
 
-# %% ../nbs/02_classifier.ipynb #c919a784
+# %% ../nbs/02_classifier.ipynb #50eddb72
+class WeightEMA(Callback):
+    "Validate, keep and return an exponential moving average of the model's floating-point weights and buffers."
+    order = 50  # before SaveModelCallback (60) saves the validated weights
+    def __init__(self, decay:float=0.99):
+        if not 0 < decay < 1: raise KrError(f"ema decay must be in (0, 1), got {decay}")
+        self.decay = decay
+    def _tensors(self): return [t for t in self.learn.model.state_dict().values() if t.is_floating_point()]
+    def before_fit(self): self.avg, self.raw, self.n, self.fitting = [t.detach().clone() for t in self._tensors()], None, 0, True
+    def after_step(self):
+        self.n += 1; d = min(self.decay, (1 + self.n) / (10 + self.n))  # short warm-up: early averages forget faster
+        with torch.no_grad():
+            for a, t in zip(self.avg, self._tensors()): a.lerp_(t, 1 - d)
+    def _swap_in_average(self):
+        with torch.no_grad():
+            ts = self._tensors(); self.raw = [t.clone() for t in ts]
+            for t, a in zip(ts, self.avg): t.copy_(a)
+    def before_validate(self):
+        if getattr(self, 'fitting', False): self._swap_in_average()  # not in a later `learn.validate()`
+    def before_epoch(self):
+        if self.raw is None or not self.fitting: return
+        with torch.no_grad():
+            for t, r in zip(self._tensors(), self.raw): t.copy_(r)
+        self.raw = None
+    def after_fit(self):
+        if self.raw is None: self._swap_in_average()  # no validation ran: still return the average
+        self.fitting = False
+
+# %% ../nbs/02_classifier.ipynb #730b188b
 def make_learner(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
                  loss_func=None, cbs=None, model=None) -> Learner:
     "A fastai `Learner` for `train`, choosing its best epoch on `val`."
@@ -151,31 +185,50 @@ def make_learner(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcf
     dev = get_device(tcfg.device)
     dls = dataloaders(train, val, tcfg.bs, dev, tcfg.seed)
     model = model if model is not None else build_model(mcfg)
-    cbs = list(cbs or []) + [SaveModelCallback(monitor='accuracy', fname='best', with_opt=False)]
+    if tcfg.monitor not in ('accuracy', 'valid_loss', 'last'): raise KrError(f"unknown monitor {tcfg.monitor!r}: use 'accuracy', 'valid_loss' or 'last'")
+    cbs = list(cbs or [])
+    if tcfg.ema: cbs.append(WeightEMA(tcfg.ema))
+    if tcfg.monitor != 'last':
+        cbs.append(SaveModelCallback(monitor=tcfg.monitor, fname='best', with_opt=False))
+        if tcfg.patience: cbs.append(EarlyStoppingCallback(monitor=tcfg.monitor, patience=tcfg.patience))
     if tcfg.augment: cbs.append(Augment(flip=tcfg.flip))
-    if tcfg.patience: cbs.append(EarlyStoppingCallback(monitor='accuracy', patience=tcfg.patience))
+    if tcfg.mixup:
+        if loss_func is not None: raise KrError("mixup applies to cross-entropy training only, not to a custom loss (distillation)")
+        cbs.append(MixUp(tcfg.mixup))
     learn = Learner(dls, model, loss_func=loss_func or CrossEntropyLossFlat(label_smoothing=tcfg.label_smoothing),
                     metrics=[accuracy], wd=tcfg.wd, path=tempfile.mkdtemp(prefix='kr_nb_'), cbs=cbs)
     if dev.type == 'cuda': learn.to_fp16()
     learn.model_config, learn.train_config = mcfg, tcfg
     return learn
 
+def n_epochs(learn:Learner) -> int:
+    "Epochs to train: `epochs`, or more when that gives fewer than `min_steps` optimiser steps."
+    tcfg = learn.train_config
+    return max(tcfg.epochs, math.ceil(tcfg.min_steps / max(len(learn.dls.train), 1)))
+
 def fit(learn:Learner, quiet:bool=False) -> Learner:
     "Fit `learn` with the one-cycle policy; the best validation epoch is restored and temporary files removed."
     tcfg = learn.train_config
     try:
         if quiet:
-            with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()): learn.fit_one_cycle(tcfg.epochs, tcfg.lr)
-        else: learn.fit_one_cycle(tcfg.epochs, tcfg.lr)
+            with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()): learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
+        else: learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
     finally: shutil.rmtree(learn.path, ignore_errors=True)
     learn.model.eval()
     return learn
 
 def train_classifier(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None, quiet:bool=False, **kwargs) -> Learner:
-    "Train a classifier on `train`, keeping the epoch with the best accuracy on `val`."
+    "Train a classifier on `train`, keeping the epoch `TrainConfig.monitor` picks on `val`."
     return fit(make_learner(train, val, mcfg, tcfg, **kwargs), quiet)
 
-# %% ../nbs/02_classifier.ipynb #e3079bda
+def kept_epoch(learn:Learner) -> int|None:
+    "Index of the epoch whose weights `fit` kept (the first best on the monitored validation number, or the last)."
+    v = np.array(learn.recorder.values)
+    if not len(v): return None
+    m = learn.train_config.monitor
+    return len(v) - 1 if m == 'last' else int(np.argmin(v[:, 1]) if m == 'valid_loss' else np.argmax(v[:, 2]))
+
+# %% ../nbs/02_classifier.ipynb #4d9d4593
 @torch.no_grad()
 def predict(model:nn.Module, data:ImageData|torch.Tensor, bs:int=512, device=None, logits:bool=False) -> np.ndarray:
     "Class probabilities (or logits) of `model` for every image of `data`, in order."
@@ -215,7 +268,7 @@ def plot_confusion(cm, classes, title:str|None=None, normalize:bool=True):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/02_classifier.ipynb #4ea7e680
+# %% ../nbs/02_classifier.ipynb #c782f984
 WEIGHTS, CONFIG = 'model.safetensors', 'config.json'
 
 def save_classifier(model:nn.Module, cfg:ModelConfig, path, extra:dict|None=None):
@@ -241,7 +294,7 @@ def load_classifier(path, device=None):
     except RuntimeError as e: raise KrError(f"{path/WEIGHTS} does not match its config: {str(e)[:200]}") from e
     return model.to(get_device(device)).eval(), cfg
 
-# %% ../nbs/02_classifier.ipynb #f1309142
+# %% ../nbs/02_classifier.ipynb #8976f5f5
 def train_and_evaluate(splits:DataSplits, out=None, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
                        train_idx=None, quiet:bool=False, eval_split:str='test'):
     "Train on `splits.train` (or `train_idx` of it), choose on `val`, report on `eval_split`; returns `(model, metrics)`."
@@ -254,7 +307,7 @@ def train_and_evaluate(splits:DataSplits, out=None, mcfg:ModelConfig|None=None, 
         res['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=tcfg.device).items() if k != 'confusion_matrix'}
     res.update(seconds=round(t.seconds, 2), split=eval_split, n_train=len(train), dataset=splits.name,
                train_indices='all' if train_idx is None else np.asarray(train_idx).tolist(),
-               best_epoch=int(np.argmax([v[2] for v in learn.recorder.values])) if learn.recorder.values else None,
+               best_epoch=kept_epoch(learn),
                model=asdict(mcfg), train=asdict(tcfg))
     if out is not None:
         out = Path(out)

@@ -55,7 +55,11 @@ def teacher(data:str='digits',   # dataset name or path
             bs:int=64,           # batch size
             lr:float=3e-3,       # peak learning rate (one-cycle)
             no_augment:store_true=False, # turn off augmentation
-            patience:int=0,      # early stopping patience on validation accuracy (0: off)
+            patience:int=0,      # early stopping patience on the monitored validation number (0: off)
+            monitor:str='accuracy', # validation number that picks the kept epoch: accuracy, valid_loss or last (no choice)
+            ema:float=0.,        # keep an exponential moving average of the weights with this decay (0: off)
+            min_steps:int=0,     # train at least this many optimiser steps (more epochs on small datasets; 0: off)
+            mixup:float=0.,      # MixUp Beta(α, α) on training batches (0: off)
             seed:int=0,          # random seed
             device:str='auto',   # 'auto', 'cpu' or 'cuda'
             quiet:store_true=False, # no progress bars
@@ -65,7 +69,8 @@ def teacher(data:str='digits',   # dataset name or path
     splits = load_data(data, size=size, seed=seed, root=root)
     out = _out(out, 'teacher', data)
     mcfg = model_config(splits.train, arch=arch, width=width, depth=depth, pretrained=pretrained)
-    tcfg = TrainConfig(epochs=epochs, bs=bs, lr=lr, augment=not no_augment, patience=patience, seed=seed, device=device)
+    tcfg = TrainConfig(epochs=epochs, bs=bs, lr=lr, augment=not no_augment, patience=patience, monitor=monitor, ema=ema,
+                       min_steps=min_steps, mixup=mixup, seed=seed, device=device)
     print(f"training a {arch} classifier on {splits!r}")
     _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=quiet)
     print(f"{splits.name} test: {_fmt(m)}  (val accuracy {m['val']['accuracy']:.4f}, best epoch {m['best_epoch']})")

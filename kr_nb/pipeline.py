@@ -100,6 +100,7 @@ class Run:
 
 # %% ../nbs/09_pipeline.ipynb #2b3979dc
 def _tcfg(c:RunConfig, **kw): return TrainConfig(epochs=c.epochs, bs=c.bs, lr=c.lr, seed=c.seed, device=c.device, **kw)
+def _recipe(c:RunConfig): return asdict(replace(_tcfg(c), device='any'))  # the whole training recipe, for stage keys
 def _clean(m:dict): return {k: m[k] for k in ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds') if k in m}
 
 def stage_split(run:Run, splits:DataSplits):
@@ -117,7 +118,7 @@ def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     def fn(d):
         _, m = train_and_evaluate(splits, d, model_config(splits.train.subset(man.members), width=c.width), _tcfg(c), train_idx=man.members, quiet=run.quiet)
         return _clean(m)
-    res = run.stage('teacher', {'split': run.keys['split'], 'width': c.width, 'epochs': c.epochs, 'bs': c.bs, 'lr': c.lr, 'seed': c.seed}, fn)
+    res = run.stage('teacher', {'split': run.keys['split'], 'width': c.width, 'train': _recipe(c)}, fn)
     return load_classifier(run.out/f"teacher-{run.keys['teacher']}"/'model', c.device)[0], res
 
 def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest):
@@ -174,7 +175,7 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
                                                                 'train': asdict(_tcfg(c)), 'members_behind_it': 'manifest members (via its Teacher and generator)'})
         return _clean(m) | {'synthetic_seen': learn.n_synthetic_seen}
     name = f'student_{variant}'
-    res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk), 'train': [c.width, c.epochs, c.bs, c.lr]}, fn, kind='student')
+    res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk), 'width': c.width, 'train': _recipe(c)}, fn, kind='student')
     return load_classifier(run.out/f"{name}-{run.keys[name]}"/'model', c.device)[0], res
 
 def _savefig(fig, path):
