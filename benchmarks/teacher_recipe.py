@@ -39,17 +39,15 @@ def _job(args):
     data, recipe, fold, seed, folds = args
     import torch; torch.set_num_threads(1)
     from sklearn.model_selection import StratifiedKFold
-    from kr_nb.data import load_data, stratified_split
+    from kr_nb.data import ImageData, load_data, stratified_split
     from kr_nb.classifier import TrainConfig, ModelConfig, model_config, train_classifier, predict, classification_metrics
     sp = load_data(data)
-    pool = sp.train.subset(np.arange(len(sp.train)))
-    pool = type(pool)(np.concatenate([sp.train.images, sp.val.images]), np.concatenate([sp.train.labels, sp.val.labels]), sp.classes, 'train+val')
+    pool = ImageData(np.concatenate([sp.train.images, sp.val.images]), np.concatenate([sp.train.labels, sp.val.labels]), sp.classes, 'train+val')
     tr_idx, te_idx = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(pool.images, pool.labels))[fold]
     inner = pool.subset(tr_idx)
     a, b = stratified_split(inner, 1/8, seed)
     over = RECIPES[recipe]
-    tk = {k: v for k, v in over.items() if k in {f.name for f in fields(TrainConfig)}}
-    mk = {k: v for k, v in over.items() if k in {f.name for f in fields(ModelConfig)}}
+    tk, mk = ({k: v for k, v in over.items() if k in {f.name for f in fields(C)}} for C in (TrainConfig, ModelConfig))
     t0 = time.time()
     test = pool.subset(te_idx)
     probs = [predict(train_classifier(inner.subset(a), inner.subset(b), model_config(inner.subset(a), **mk), TrainConfig(seed=seed + 100*i, **tk), quiet=True).model, test)
