@@ -142,35 +142,30 @@ def _timm_model(name, pretrained):
     except RuntimeError as e: raise KrError(f"unknown timm model {name!r}") from e
 
 def build_model(cfg:ModelConfig) -> nn.Module:
-    "The network a `ModelConfig` describes, with fresh weights."
-    if cfg.arch == 'resnet': return SmallResNet(cfg)
-    if cfg.arch.split(':')[0] in ('tv', 'timm') and ':' in cfg.arch: return ZooNet(cfg)
-    raise KrError(f"unknown arch {cfg.arch!r}: use 'resnet', 'tv:<torchvision model>' or 'timm:<timm model>'")
+    "The network a `ModelConfig` describes, with fresh weights (its config is kept as `model.model_config`)."
+    if cfg.arch == 'resnet': m = SmallResNet(cfg)
+    elif cfg.arch.split(':')[0] in ('tv', 'timm') and ':' in cfg.arch: m = ZooNet(cfg)
+    else: raise KrError(f"unknown arch {cfg.arch!r}: use 'resnet', 'tv:<torchvision model>' or 'timm:<timm model>'")
+    m.model_config = cfg
+    return m
 
 # %% ../nbs/02_classifier.ipynb #50eddb72
 class WeightEMA(Callback):
-    "Validate, keep and return an exponential moving average of the model's floating-point weights and buffers."
+    "Validate, keep and return an exponential moving average of the model's weights and BatchNorm buffers (torch's `AveragedModel`)."
     order = 50  # before SaveModelCallback (60) saves the validated weights
     def __init__(self, decay:float=0.99):
-        if not 0 < decay < 1: raise KrError(f"ema decay must be in (0, 1), got {decay}")
-        self.decay = decay
-    def _tensors(self): return [t for t in self.learn.model.state_dict().values() if t.is_floating_point()]
-    def before_fit(self): self.avg, self.raw, self.n, self.fitting = [t.detach().clone() for t in self._tensors()], None, 0, True
-    def after_step(self):
-        self.n += 1; d = min(self.decay, (1 + self.n) / (10 + self.n))  # short warm-up: early averages forget faster
-        with torch.no_grad():
-            for a, t in zip(self.avg, self._tensors()): a.lerp_(t, 1 - d)
+        ema_avg_fn(decay)  # refuses a decay outside (0, 1) here, not at fit time
+        self.decay, self.fitting = decay, False
+    def before_fit(self): self.avg, self.raw, self.fitting = ema_model(self.learn.model, self.decay), None, True
+    def after_step(self): self.avg.update_parameters(self.learn.model)
     def _swap_in_average(self):
-        with torch.no_grad():
-            ts = self._tensors(); self.raw = [t.clone() for t in ts]
-            for t, a in zip(ts, self.avg): t.copy_(a)
+        self.raw = {k: v.clone() for k, v in self.learn.model.state_dict().items()}
+        self.learn.model.load_state_dict(self.avg.module.state_dict())
     def before_validate(self):
-        if getattr(self, 'fitting', False): self._swap_in_average()  # not in a later `learn.validate()`
+        if self.fitting: self._swap_in_average()  # not in a later `learn.validate()`
     def before_epoch(self):
         if self.raw is None or not self.fitting: return
-        with torch.no_grad():
-            for t, r in zip(self._tensors(), self.raw): t.copy_(r)
-        self.raw = None
+        self.learn.model.load_state_dict(self.raw); self.raw = None  # training continues from the raw weights
     def after_fit(self):
         if self.raw is None: self._swap_in_average()  # no validation ran: still return the average
         self.fitting = False

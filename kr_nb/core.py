@@ -11,10 +11,11 @@ from pathlib import Path
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 import numpy as np
 import torch
+from torch.optim.swa_utils import AveragedModel
 
 # %% auto #0
 __all__ = ['KrError', 'set_seed', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'save_json', 'load_json',
-           'Timer']
+           'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -101,3 +102,18 @@ class Timer:
     "Context manager that measures wall time in `seconds`."
     def __enter__(self): self.start = time.perf_counter(); self.seconds = 0.; return self
     def __exit__(self, *args): self.seconds = time.perf_counter() - self.start
+
+# %% ../nbs/00_core.ipynb #3e1d7a21
+def ema_avg_fn(decay:float):
+    "`multi_avg_fn` for torch's `AveragedModel`: EMA with decay min(`decay`, (1+n)/(10+n)) after n updates."
+    if not 0 < decay < 1: raise KrError(f"ema decay must be in (0, 1), got {decay}")
+    @torch.no_grad()
+    def update(avg, cur, n):
+        d = min(decay, (1 + float(n)) / (10 + float(n)))
+        if torch.is_floating_point(avg[0]): torch._foreach_lerp_(avg, cur, 1 - d)
+        else: torch._foreach_copy_(avg, cur)  # integer buffers (BatchNorm's batch counts) follow the model
+    return update
+
+def ema_model(model:torch.nn.Module, decay:float, use_buffers:bool=True) -> AveragedModel:
+    "An `AveragedModel` holding the EMA of `model` (and of its floating-point buffers when `use_buffers`)."
+    return AveragedModel(model, multi_avg_fn=ema_avg_fn(decay), use_buffers=use_buffers)

@@ -334,7 +334,8 @@ class MembershipManifest:
         except TypeError as e: raise KrError(f"membership manifest {path} is malformed: {e}") from e
 
 def make_manifest(train:ImageData, seed:int=0, member_frac:float=0.5, nonmember_frac:float=0.25) -> MembershipManifest:
-    "Partition the train split into members / non-members / shadow pool, stratified and seeded."
+    "Partition the train split into members / non-members / shadow pool, stratified and seeded (`member_frac=1`: all members, no audit)."
+    if member_frac == 1: return MembershipManifest(train.name, train.fingerprint(), seed, list(range(len(train))), [], [])
     if not (0 < member_frac < 1 and 0 < nonmember_frac < 1 and member_frac + nonmember_frac < 1):
         raise KrError(f"member_frac ({member_frac}) and nonmember_frac ({nonmember_frac}) must be in (0,1) and sum below 1")
     rest, mem = stratified_split(train, member_frac, seed)

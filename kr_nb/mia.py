@@ -60,13 +60,16 @@ def query_logits(model, data:ImageData, augment:bool=False, flip:bool=False, dev
 @dataclass
 class MIAConfig:
     "Shadow count and attack options of an audit."
-    n_shadows: int = 8
-    attacks: tuple = ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence')
+    n_shadows: int = 4            # shadow models (even: each pool image is IN for half of them)
+    attacks: tuple = ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence') # attacks to run
     per_class: bool = False       # Shokri attack: one attack model per class
     global_variance: bool = True  # LiRA: one OUT variance for all images (better with few shadows)
     augment_queries: bool = False # LiRA: query shifted copies too
-    n_boot: int = 200
-    seed: int = 0
+    n_boot: int = 200             # bootstrap resamples of the AUC interval
+    seed: int = 0                 # random seed
+    def __post_init__(self):
+        self.attacks = tuple(self.attacks)
+        if self.n_shadows < 2 or self.n_shadows % 2: raise KrError(f"n_shadows must be even and ≥ 2, got {self.n_shadows}")
 
 ATTACKS = ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence')
 
@@ -91,10 +94,10 @@ def shadow_recipe(tcfg:TrainConfig, n_target:int, n_shadow:int) -> TrainConfig:
     "The target's recipe with epochs scaled so a shadow on `n_shadow` images takes as many optimisation steps as the target on `n_target`."
     return replace(tcfg, epochs=max(1, round(tcfg.epochs * n_target / max(n_shadow, 1))))
 
-def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, n_shadows:int=8,
-                  cache=None, seed:int=0, quiet:bool=True, match_steps:bool=True) -> ShadowSet:
-    "Train (or load from `cache`) `n_shadows` shadows with the target's recipe on halves of the shadow pool."
-    if n_shadows < 2 or n_shadows % 2: raise KrError(f"n_shadows must be even and ≥ 2, got {n_shadows}")
+def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig|None=None,
+                  cache=None, quiet:bool=True, match_steps:bool=True) -> ShadowSet:
+    "Train (or load from `cache`) `cfg.n_shadows` shadows with the target's recipe on halves of the shadow pool."
+    cfg = cfg or MIAConfig(); n_shadows, seed = cfg.n_shadows, cfg.seed
     check_manifest(manifest, splits.train)
     pool = np.asarray(manifest.shadow_pool)
     keep = _keep_matrix(n_shadows, len(pool), seed)

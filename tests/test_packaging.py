@@ -84,3 +84,45 @@ def test_no_example_cell_mixes_imports_with_code():
             imps = [l for l in lines if re.match(r'\s*(import|from)\s', l)]
             if imps and len(imps) != len(lines): bad.append(f"{nb.name} cell {i}")
     assert not bad, bad
+
+# import name -> distribution name, where they differ
+DIST = {'sklearn': 'scikit-learn', 'skimage': 'scikit-image', 'PIL': 'pillow'}
+STDLIB = set(sys.stdlib_module_names)
+
+def _imports(path):
+    import ast
+    mods = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import): mods |= {a.name.split('.')[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module: mods.add(node.module.split('.')[0])
+    return mods
+
+def test_every_third_party_import_is_declared():
+    "A module that imports a package settings.ini does not declare breaks a clean install (a review found scipy undeclared)."
+    declared = {re.split(r'[<>=!~\[ ]', r)[0].lower() for r in (C['requirements'] + ' ' + C['pip_requirements']).split()}
+    optional = {'timm', 'torchvision', 'nbdev', 'fastcore'}  # imported lazily for optional archs / dev only; fastcore comes with fastai
+    missing = {}
+    for m in (ROOT/'kr_nb').glob('*.py'):
+        for imp in _imports(m) - STDLIB - {'kr_nb', '__future__'}:
+            dist = DIST.get(imp, imp).lower()
+            if dist not in declared and imp not in optional: missing.setdefault(dist, []).append(m.name)
+    assert not missing, f"imported but not in settings.ini requirements: {missing}"
+
+def test_method_modules_are_reached_through_the_registry():
+    "DESIGN.md: nothing outside a method's own module imports it; the pipeline, CLI and GKD know the protocol only."
+    methods = ('diffusion', 'bn_synthesis', 'lora', 'caption')
+    bad = [f"{m.name} imports {mod}" for m in (ROOT/'kr_nb').glob('*.py') if m.name != '_modidx.py'
+           for mod in methods if mod != m.stem and re.search(rf"(from (\.|kr_nb\.){mod} import|import kr_nb\.{mod}\b)", m.read_text())]
+    assert not bad, bad
+
+def test_exported_constants_are_used():
+    "An exported UPPER_CASE name that nothing reads is dead code (a review found CLF_KEYS unused)."
+    srcs = {m: m.read_text() for m in (ROOT/'kr_nb').glob('*.py') if m.name != '_modidx.py'}
+    nbs = '\n'.join(p.read_text() for p in (ROOT/'nbs').glob('*.ipynb')) + '\n'.join(p.read_text() for p in (ROOT/'tests').glob('*.py'))
+    unused = []
+    for m, s in srcs.items():
+        hit = re.search(r"__all__ = \[(.*?)\]", s, re.S)
+        for name in re.findall(r"'([A-Z][A-Z0-9_]+)'", hit.group(1) if hit else ''):
+            uses = sum(len(re.findall(rf"\b{name}\b", t)) for t in srcs.values()) - 2  # its definition and its __all__ entry
+            if uses < 1 and not re.search(rf"\b{name}\b", nbs.replace(f"'{name}'", '')): unused.append(f"{m.name}:{name}")
+    assert not unused, unused

@@ -5,7 +5,7 @@ import pytest
 from kr_nb.test_utils import tiny_npz
 from conftest import kr_nb_exe
 
-TINY = ['--gen_steps', '60', '--epochs', '4', '--width', '8', '--n_shadows', '2', '--quiet']
+TINY = ['--gen_train_steps', '60', '--epochs', '4', '--width', '8', '--n_shadows', '2', '--quiet']
 
 @pytest.fixture(scope='module')
 def tiny_data(tmp_path_factory):
@@ -29,7 +29,9 @@ def test_run_outputs(full_run):
             r = m['mia'][t][a]
             assert {'auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr'} <= set(r) and r['auc_ci'][0] <= r['auc'] <= r['auc_ci'][1]
     assert all(v >= 0 for v in m['timings'].values()) and {'teacher', 'generator', 'tuning', 'student_gkd'} <= set(m['timings'])
-    for f in ('report.md', 'accuracy.png', 'samples.png', 'roc.png', 'confusion_teacher.png', 'config.json'): assert (out/f).exists(), f
+    for f in ('report.md', 'accuracy.png', 'samples.png', 'roc.png', 'confusion_teacher.png', 'config.json', 'closest_pairs.png'): assert (out/f).exists(), f
+    assert m['method'] == 'kr' and {'checkpoint', 'steps', 'guidance'} <= set(m['tuning']['setting'])
+    assert 0 <= m['privacy']['synthetic']['ssim']['mean'] <= 1 and 'Visual privacy' in (out/'report.md').read_text()
     assert 'Student gkd' in stdout and 'AUC' in stdout
     assert 'TPR@0.1 % FPR' in (out/'report.md').read_text()
 
@@ -61,14 +63,14 @@ def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
     r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--force', 'student'], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     m = json.loads((out/'metrics.json').read_text())
-    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'mia_teacher', 'shadows'}
+    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'mia_teacher', 'shadows'}
     assert _no_time(m['student']) == _no_time(full_run[1]['student'])
 
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
     r = run_cli('run', '--data', tiny_data, '--out', tmp_path/'x', '--force', 'studnet')
     assert r.returncode == 2 and "unknown stage 'studnet'" in r.stderr and r.stderr.count('\n') == 1
-    r = run_cli('run', '--method', 'bn', '--out', tmp_path/'y')
-    assert r.returncode == 2 and "method 'bn' is not available yet" in r.stderr
+    r = run_cli('run', '--method', 'gan', '--out', tmp_path/'y')
+    assert r.returncode == 2 and "unknown method 'gan'" in r.stderr and r.stderr.count('\n') == 1
 
 def test_mia_command_on_saved_models(full_run, tiny_data, tmp_path, run_cli):
     out, m, _ = full_run
