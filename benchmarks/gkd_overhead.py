@@ -10,9 +10,9 @@ import argparse, time
 import torch
 from kr_nb.data import load_data
 from kr_nb.classifier import TrainConfig, model_config, train_classifier
-from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator, synthetic_like
+from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator
+from kr_nb.generator import synthetic_like
 from kr_nb.gkd import GKDConfig, train_student
-from kr_nb.pipeline import RunConfig
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -22,9 +22,8 @@ if __name__ == '__main__':
     a = ap.parse_args()
     d = load_data('digits')
     counts = (d.train.counts() * a.n / len(d.train)).round().astype(int)
-    rc = RunConfig()
-    gen = DiffusionGenerator(DiffusionConfig(block_channels=rc.block_channels, norm_groups=rc.norm_groups, device=a.device), d.classes)
-    gen.sampling = dict(scheduler='ddim', steps=a.sample_steps, guidance=a.guidance)
+    gen = DiffusionGenerator(DiffusionConfig(device=a.device), d.classes)  # the pipeline's default UNet
+    gen.use(dict(scheduler='ddim', steps=a.sample_steps, guidance=a.guidance))
     tc = TrainConfig(epochs=a.epochs, device=a.device)
     teacher = train_classifier(d.train, d.val, model_config(d.train), TrainConfig(epochs=1, device=a.device), quiet=True).model
     mc = model_config(d.train)
@@ -32,8 +31,8 @@ if __name__ == '__main__':
         t = time.perf_counter(); train_student(gen, teacher, counts, d.val, cfg, tc, mc, pool=pool, quiet=True); return (time.perf_counter() - t) / a.epochs
     t0 = time.perf_counter(); fixed = synthetic_like(gen, counts, seed=1); t_gen = time.perf_counter() - t0
     plain = timed(GKDConfig(variant='soft'), pool=fixed)
-    regen = timed(GKDConfig(variant='gkd', regenerate_every=1, mode='regenerate'))
-    regen_seq = timed(GKDConfig(variant='gkd', regenerate_every=1, mode='regenerate', prefetch=False))
+    regen = timed(GKDConfig(variant='gkd', regenerate_every=1, synthetic_mode='regenerate'))
+    regen_seq = timed(GKDConfig(variant='gkd', regenerate_every=1, synthetic_mode='regenerate', prefetch=False))
     print(f"device {gen.cfg.device if a.device != 'auto' else ('cuda' if torch.cuda.is_available() else 'cpu')}, threads {torch.get_num_threads()}, "
           f"{sum(counts)} synthetic images per epoch, DDIM {a.sample_steps} steps, guidance {a.guidance}")
     print(f"generating one set               : {t_gen:6.2f} s")

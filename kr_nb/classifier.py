@@ -13,10 +13,11 @@ from fastai.learner import Learner
 from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
-from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback
+from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 from fastai.callback.schedule import fit_one_cycle  # patches Learner.fit_one_cycle
 from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.mixup import MixUp
+from fastai.callback.channelslast import ChannelsLast
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score, confusion_matrix
 from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
@@ -25,8 +26,8 @@ from .data import *
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock', 'SmallResNet',
-           'ZooNet', 'build_model', 'WeightEMA', 'make_learner', 'n_epochs', 'fit', 'train_classifier', 'kept_epoch',
-           'predict', 'auroc', 'classification_metrics', 'evaluate', 'plot_confusion', 'save_classifier',
+           'ZooNet', 'build_model', 'WeightEMA', 'KeepBest', 'make_learner', 'n_epochs', 'fit', 'train_classifier',
+           'kept_epoch', 'predict', 'auroc', 'classification_metrics', 'evaluate', 'plot_confusion', 'save_classifier',
            'load_classifier', 'train_and_evaluate']
 
 # %% ../nbs/02_classifier.ipynb #531d6b96
@@ -34,34 +35,49 @@ __all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'N
 class ModelConfig:
     "Everything needed to rebuild a classifier's architecture (saved next to its weights)."
     arch: str = 'resnet'      # 'resnet' (small ResNet, from scratch), 'tv:<torchvision name>' or 'timm:<timm name>'
-    n_classes: int = 10
-    channels: int = 1
-    size: int = 16
+    n_classes: int = 10       # classes (from the data)
+    channels: int = 1         # image channels (from the data)
+    size: int = 16            # image size (from the data)
     width: int = 32           # channels of the first stage (doubled at each of the next two)
     depth: int = 1            # residual blocks per stage
     mean: tuple = (0.5,)      # normalisation, inside the model: inputs are images in [0, 1]
     std: tuple = (0.5,)
     pretrained: bool = False  # ImageNet weights for 'tv:'/'timm:' models, when they can be had
-    dropout: float = 0.
-    def __post_init__(self): self.mean, self.std = tuple(self.mean), tuple(self.std)  # JSON gives lists
+    dropout: float = 0.       # dropout before the last layer
+    def __post_init__(self):
+        self.mean, self.std = tuple(self.mean), tuple(self.std)  # JSON gives lists
+        for k in ('width', 'depth'):
+            if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
+        if not 0 <= self.dropout < 1: raise KrError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.n_classes < 2: raise KrError(f"a classifier needs at least 2 classes, got {self.n_classes}")
 
 @dataclass
 class TrainConfig:
     "How a classifier is trained; choices (best epoch, early stopping) use the validation split only."
-    epochs: int = 20
-    bs: int = 64
-    lr: float = 3e-3
-    wd: float = 1e-2
-    label_smoothing: float = 0.
-    augment: bool = True
+    epochs: int = 20          # training epochs (the kept one is chosen on the validation split)
+    bs: int = 64              # batch size
+    lr: float = 3e-3          # peak learning rate (one-cycle)
+    wd: float = 1e-2          # weight decay
+    label_smoothing: float = 0. # label smoothing of the cross-entropy
+    augment: bool = True      # random shifts, small rotations and scales of training batches
     flip: bool = False        # horizontal flips (off: digits and many medical images are not mirror-symmetric)
     patience: int = 0         # early stopping after this many epochs without a better monitored value (0: off)
     monitor: str = 'accuracy' # validation number that picks the kept epoch: 'accuracy', 'valid_loss', or 'last' (no choice)
     min_steps: int = 0        # at least this many optimiser steps: small datasets get more epochs (0: `epochs` as given)
     ema: float = 0.           # decay of an exponential moving average of the weights, validated and kept instead (0: off)
     mixup: float = 0.         # MixUp with Beta(α, α) weights on training batches (0: off; cross-entropy training only)
-    seed: int = 0
-    device: str = 'auto'
+    seed: int = 0             # random seed
+    device: str = 'auto'      # 'auto', 'cpu' or 'cuda'
+    def __post_init__(self):
+        for k in ('epochs', 'bs'):
+            if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
+        for k in ('patience', 'min_steps', 'wd', 'mixup'):
+            if getattr(self, k) < 0: raise KrError(f"{k} must be ≥ 0, got {getattr(self, k)}")
+        if not self.lr > 0: raise KrError(f"lr must be > 0, got {self.lr}")
+        if not 0 <= self.label_smoothing < 1: raise KrError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
+        if not 0 <= self.ema < 1: raise KrError(f"ema must be in [0, 1) (0: off), got {self.ema}")
+        if self.monitor not in ('accuracy', 'valid_loss', 'last'): raise KrError(f"unknown monitor {self.monitor!r}: use 'accuracy', 'valid_loss' or 'last'")
+        get_device(self.device)  # an unknown or absent device is refused here, before any work
 
 def model_config(data:ImageData, arch:str='resnet', **kwargs) -> ModelConfig:
     "A `ModelConfig` that fits `data` (classes, channels, size, normalisation stats)."
@@ -152,7 +168,7 @@ def build_model(cfg:ModelConfig) -> nn.Module:
 # %% ../nbs/02_classifier.ipynb #50eddb72
 class WeightEMA(Callback):
     "Validate, keep and return an exponential moving average of the model's weights and BatchNorm buffers (torch's `AveragedModel`)."
-    order = 50  # before SaveModelCallback (60) saves the validated weights
+    order = 50  # before KeepBest (60) keeps the validated weights
     def __init__(self, decay:float=0.99):
         ema_avg_fn(decay)  # refuses a decay outside (0, 1) here, not at fit time
         self.decay, self.fitting = decay, False
@@ -170,6 +186,16 @@ class WeightEMA(Callback):
         if self.raw is None: self._swap_in_average()  # no validation ran: still return the average
         self.fitting = False
 
+# %% ../nbs/02_classifier.ipynb #494e958e
+class KeepBest(TrackerCallback):
+    "Keep in memory the weights of the epoch with the best monitored validation value; restore them after training."
+    def before_fit(self): super().before_fit(); self.best_state, self.best_epoch = None, None
+    def after_epoch(self):
+        super().after_epoch()
+        if self.new_best: self.best_state, self.best_epoch = {k: v.detach().clone() for k, v in self.learn.model.state_dict().items()}, self.epoch
+    def after_fit(self):
+        if self.best_state is not None: self.learn.model.load_state_dict(self.best_state)
+
 # %% ../nbs/02_classifier.ipynb #730b188b
 def make_learner(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
                  loss_func=None, cbs=None, model=None) -> Learner:
@@ -180,18 +206,17 @@ def make_learner(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcf
     dev = get_device(tcfg.device)
     dls = dataloaders(train, val, tcfg.bs, dev, tcfg.seed)
     model = model if model is not None else build_model(mcfg)
-    if tcfg.monitor not in ('accuracy', 'valid_loss', 'last'): raise KrError(f"unknown monitor {tcfg.monitor!r}: use 'accuracy', 'valid_loss' or 'last'")
-    cbs = list(cbs or [])
+    cbs = list(cbs or []) + [ChannelsLast()]  # channels-last convolutions: 10-45 % faster on two CPU cores (small ResNet, 16-28 px)
     if tcfg.ema: cbs.append(WeightEMA(tcfg.ema))
     if tcfg.monitor != 'last':
-        cbs.append(SaveModelCallback(monitor=tcfg.monitor, fname='best', with_opt=False))
+        cbs.append(KeepBest(monitor=tcfg.monitor))
         if tcfg.patience: cbs.append(EarlyStoppingCallback(monitor=tcfg.monitor, patience=tcfg.patience))
     if tcfg.augment: cbs.append(Augment(flip=tcfg.flip))
     if tcfg.mixup:
         if loss_func is not None: raise KrError("mixup applies to cross-entropy training only, not to a custom loss (distillation)")
         cbs.append(MixUp(tcfg.mixup))
     learn = Learner(dls, model, loss_func=loss_func or CrossEntropyLossFlat(label_smoothing=tcfg.label_smoothing),
-                    metrics=[accuracy], wd=tcfg.wd, path=tempfile.mkdtemp(prefix='kr_nb_'), cbs=cbs)
+                    metrics=[accuracy], wd=tcfg.wd, cbs=cbs)
     if dev.type == 'cuda': learn.to_fp16()
     learn.model_config, learn.train_config = mcfg, tcfg
     return learn
@@ -202,13 +227,11 @@ def n_epochs(learn:Learner) -> int:
     return max(tcfg.epochs, math.ceil(tcfg.min_steps / max(len(learn.dls.train), 1)))
 
 def fit(learn:Learner, quiet:bool=False) -> Learner:
-    "Fit `learn` with the one-cycle policy; the best validation epoch is restored and temporary files removed."
+    "Fit `learn` with the one-cycle policy; the best validation epoch is restored."
     tcfg = learn.train_config
-    try:
-        if quiet:
-            with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()): learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
-        else: learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
-    finally: shutil.rmtree(learn.path, ignore_errors=True)
+    if quiet:
+        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
+    else: learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
     learn.model.eval()
     return learn
 
@@ -218,10 +241,8 @@ def train_classifier(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None,
 
 def kept_epoch(learn:Learner) -> int|None:
     "Index of the epoch whose weights `fit` kept (the first best on the monitored validation number, or the last)."
-    v = np.array(learn.recorder.values)
-    if not len(v): return None
-    m = learn.train_config.monitor
-    return len(v) - 1 if m == 'last' else int(np.argmin(v[:, 1]) if m == 'valid_loss' else np.argmax(v[:, 2]))
+    kb = next((c for c in learn.cbs if isinstance(c, KeepBest)), None)
+    return kb.best_epoch if kb is not None else (len(learn.recorder.values) - 1 if learn.recorder.values else None)
 
 # %% ../nbs/02_classifier.ipynb #4d9d4593
 @torch.no_grad()
@@ -291,23 +312,22 @@ def load_classifier(path, device=None):
 
 # %% ../nbs/02_classifier.ipynb #8976f5f5
 def train_and_evaluate(splits:DataSplits, out=None, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
-                       train_idx=None, quiet:bool=False, eval_split:str='test'):
-    "Train on `splits.train` (or `train_idx` of it), choose on `val`, report on `eval_split`; returns `(model, metrics)`."
+                       train_idx=None, quiet:bool=False, eval_split:str='test', manifest:MembershipManifest|None=None):
+    "Train on `splits.train` (or `train_idx` of it, the `manifest`'s members), choose on `val`, report on `eval_split`; returns `(model, metrics)`."
     tcfg = tcfg or TrainConfig()
+    if out is not None: out = prepare_out(out)  # before training: an unwritable folder must not cost the model
     with Timer() as t:
         train = splits.train if train_idx is None else splits.train.subset(train_idx)
         mcfg = mcfg or model_config(train)
         learn = train_classifier(train, splits.val, mcfg, tcfg, quiet=quiet)
         res = evaluate(learn.model, splits[eval_split], device=tcfg.device)
         res['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=tcfg.device).items() if k != 'confusion_matrix'}
-    res.update(seconds=round(t.seconds, 2), split=eval_split, n_train=len(train), dataset=splits.name,
-               train_indices='all' if train_idx is None else np.asarray(train_idx).tolist(),
-               best_epoch=kept_epoch(learn),
-               model=asdict(mcfg), train=asdict(tcfg))
+    prov = provenance(splits.train, manifest, 'all' if train_idx is None else train_idx, 'classifier')
+    res.update(seconds=round(t.seconds, 2), split=eval_split, n_train=len(train), dataset=splits.name, train_indices=prov['train_indices'],
+               best_epoch=kept_epoch(learn), model=asdict(mcfg), train=asdict(tcfg))
     if out is not None:
-        out = Path(out)
-        save_classifier(learn.model, mcfg, out/'model', {'dataset': splits.name, 'train_indices': res['train_indices'], 'train': asdict(tcfg)})
+        save_classifier(learn.model, mcfg, out/'model', {'dataset': splits.name, 'train': asdict(tcfg), 'provenance': prov})
         save_json(res, out/'metrics.json')
         fig = plot_confusion(res['confusion_matrix'], splits.classes, f"{splits.name}: {eval_split} accuracy {res['accuracy']:.3f}")
-        fig.savefig(out/'confusion.png', dpi=100); import matplotlib.pyplot as plt; plt.close(fig)
+        savefig(fig, out/'confusion.png')
     return learn.model, res

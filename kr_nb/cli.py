@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #5af089be
 from __future__ import annotations
-import sys, json, argparse, hashlib, dataclasses
+import sys, os, json, argparse, hashlib, dataclasses
 from dataclasses import fields, replace, asdict, MISSING
 from pathlib import Path
 import numpy as np
@@ -85,11 +85,10 @@ def data(argv=()):
     "Summarise a dataset: sizes, classes, class balance, and a sample-grid image."
     a = _parser('data', data.__doc__, quiet=False).parse_args(argv)
     splits = _data(a)
-    out = _out(a.out, 'data', splits.name); out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out(_out(a.out, 'data', splits.name))
     sm = summary(splits)
     save_json(sm, out/'summary.json')
-    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    fig = show_grid(splits.train, 8, f"{splits.name}: train samples"); fig.savefig(out/'samples.png', dpi=100); plt.close(fig)
+    savefig(show_grid(splits.train, 8, f"{splits.name}: train samples"), out/'samples.png')
     print(f"{splits.name}: {sm['image_shape'][0]}×{sm['image_shape'][1]} px, {sm['image_shape'][2]} channel(s), {len(sm['classes'])} classes")
     for s in SPLITS:
         print(f"  {s:5s} {sm[s]['n']:6d} images  per class {sm[s]['counts']}  balance (min/max) {sm[s]['balance']:.2f}")
@@ -106,8 +105,8 @@ def teacher(argv=()):
     p = _parser('teacher', teacher.__doc__)
     add_config_options(p, ModelConfig, only=MODEL_OPTS); add_config_options(p, TrainConfig, skip=('seed', 'device'))
     a = p.parse_args(argv)
+    out = prepare_out(_out(a.out, 'teacher', _name(a.data or 'digits')))
     splits = _data(a)
-    out = _out(a.out, 'teacher', splits.name)
     mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
     tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')
     print(f"training a {mcfg.arch} classifier on {splits!r}")
@@ -215,13 +214,18 @@ def sample(argv=()):
     p.add_argument('--device', default='auto', help="'auto', 'cpu' or 'cuda'")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     a = p.parse_args(argv)
+    if a.n < 1: raise KrError(f"--n must be ≥ 1 image per class, got {a.n}")
+    out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz")  # numpy would add the suffix; say where it really goes
+    prepare_out(out.parent)
+    if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
     g = load_generator(_find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
     syn = g.sample(balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)
     imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),
+    tmp = out.with_name(out.name + '.tmp.npz')
+    np.savez_compressed(tmp, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),
                         val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8))
+    os.replace(tmp, out)
     print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out}")
     return out
 
@@ -240,25 +244,25 @@ def mia(argv=()):
     a = p.parse_args(argv)
     seed, device = a.seed or 0, a.device or 'auto'
     with Timer() as t:
+        cfg = config_from(MIAConfig, a, seed=seed)
+        out = prepare_out(_out(a.out, 'mia', _name(a.data or 'digits')))
         splits = _data(a)
         man = MembershipManifest.load(a.manifest) if a.manifest else make_manifest(splits.train, seed)
-        cfg = config_from(MIAConfig, a, seed=seed)
+        check_manifest(man, splits.train)
         tg, recipe = {}, None
         for spec in str(a.targets).split(','):
             name, path = spec.split('=', 1) if '=' in spec else (Path(spec).parent.name if Path(spec).name == 'model' else Path(spec).name, spec)
             pth = Path(path); pth = pth/'model' if (pth/'model').is_dir() else pth
             model, mcfg = load_classifier(pth, device)
             meta = load_json(pth/'config.json')
-            used = meta.get('train_indices', 'all')
-            if used == 'all': raise KrError(f"{pth}: this model was trained on the whole train split, so no image is a non-member: train it on a manifest's members")
+            check_provenance(meta.get('provenance'), splits.train, man, str(pth))
             tcfg = TrainConfig(**{**meta['train'], 'device': device}) if 'train' in meta else TrainConfig(seed=seed, device=device)
             recipe = recipe or (mcfg, tcfg)
-            tg[name] = (model, _file_hash(pth/WEIGHTS), used or man.members)
-        out = _out(a.out, 'mia', splits.name)
+            tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'])
         run = Run({'targets': a.targets, 'data': splits.name, 'manifest': asdict(man), 'mia': cfg}, out, quiet=True)
-        res = stage_mia(run, splits, man, tg, *recipe, cfg)
+        with RunLock(out): res = stage_mia(run, splits, man, tg, *recipe, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}
-    save_json(m, out/'metrics.json')
+    save_json(m, out/'metrics.json'); save_json(run.cfg, out/'config.json')
     for n, att in res.items():
         for k, r in att.items():
             print(f"{n:10s} {k:13s} AUC {r['auc']:.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}]  TPR@1% {r['tpr_at_1pct_fpr']:.4f}  TPR@0.1% {r['tpr_at_0.1pct_fpr']:.4f}")

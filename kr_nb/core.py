@@ -12,10 +12,12 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 import numpy as np
 import torch
 from torch.optim.swa_utils import AveragedModel
+try: import fcntl
+except ImportError: fcntl = None  # Windows: run folders are not locked
 
 # %% auto #0
-__all__ = ['KrError', 'set_seed', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'save_json', 'load_json',
-           'Timer', 'ema_avg_fn', 'ema_model']
+__all__ = ['KrError', 'set_seed', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'savefig', 'save_json',
+           'load_json', 'prepare_out', 'RunLock', 'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -35,6 +37,7 @@ def get_device(device:str|torch.device|None=None # 'auto'/None picks CUDA when p
     if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
     except (RuntimeError, TypeError) as e: raise KrError(f"unknown device {device!r}: use 'auto', 'cpu' or 'cuda'") from e
+    if d.type not in ('cpu', 'cuda', 'mps'): raise KrError(f"device {device!r} cannot train or run models here: use 'auto', 'cpu' or 'cuda'")
     if d.type == 'cuda' and not torch.cuda.is_available(): raise KrError(f"device {device!r} asked for, but no CUDA GPU is available")
     if d.type == 'mps' and not torch.backends.mps.is_available(): raise KrError(f"device {device!r} asked for, but MPS is not available")
     return d
@@ -86,6 +89,12 @@ def atomic_write(path, data:bytes|str):
         raise
     return path
 
+def savefig(fig, path, dpi:int=100):
+    "Save a matplotlib figure atomically (a killed process leaves the old file or none, never half an image) and close it."
+    import io, matplotlib.pyplot as plt
+    buf = io.BytesIO(); fig.savefig(buf, format=Path(path).suffix[1:] or 'png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
+    return atomic_write(path, buf.getvalue())
+
 def save_json(obj, path):
     "Save `obj` (anything `to_jsonable` handles) as indented JSON, atomically."
     return atomic_write(path, json.dumps(to_jsonable(obj), indent=2, sort_keys=False) + '\n')
@@ -96,6 +105,33 @@ def load_json(path, what:str='JSON file'):
     if not path.exists(): raise KrError(f"{what} not found: {path}")
     try: return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise KrError(f"{what} {path} is corrupt: {e}") from e
+
+# %% ../nbs/00_core.ipynb #ef63d5e8
+def prepare_out(path, what:str='--out') -> Path:
+    "Create the folder `path` (and its parents) and check that it can be written to; one-line errors otherwise."
+    p = Path(path)
+    if p.exists() and not p.is_dir(): raise KrError(f"{what} {p} is a file, not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=p, prefix='.write_probe'); os.close(fd); os.remove(probe)
+    except OSError as e: raise KrError(f"cannot write to {what} {p}: {e.strerror or e}") from e
+    return p
+
+class RunLock:
+    "Exclusive lock on a run folder while a process writes to it (`out/.lock`, released when the process ends)."
+    def __init__(self, out): self.path = prepare_out(out)/'.lock'
+    def __enter__(self):
+        self.f = open(self.path, 'a+')
+        if fcntl is not None:
+            try: fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                self.f.seek(0); pid = self.f.read().strip(); self.f.close()
+                raise KrError(f"another kr_nb process (pid {pid or '?'}) is writing to {self.path.parent}: wait for it to finish, or use another --out") from None
+        self.f.seek(0); self.f.truncate(); self.f.write(str(os.getpid())); self.f.flush()
+        return self
+    def __exit__(self, *a):
+        if fcntl is not None: fcntl.flock(self.f, fcntl.LOCK_UN)
+        self.f.close()
 
 # %% ../nbs/00_core.ipynb #a843dcea
 class Timer:

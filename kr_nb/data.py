@@ -18,11 +18,11 @@ from fastcore.basics import store_attr
 from .core import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'ImageData', 'DataSplits', 'check_classes_present',
+__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'ImageData', 'DataSplits', 'check_classes_present', 'check_splits',
            'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data', 'load_npz',
            'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary', 'show_grid',
-           'MembershipManifest', 'make_manifest', 'check_manifest', 'TensorImages', 'channel_stats', 'train_dl',
-           'dataloaders', 'Augment']
+           'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages',
+           'channel_stats', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -32,6 +32,8 @@ def _check_arrays(images, labels, n_classes:int|None, where:str):
     if images.ndim == 3: images = images[..., None]
     if images.ndim != 4 or images.shape[-1] not in (1, 3):
         raise KrError(f"{where}: images must have shape (N,H,W) or (N,H,W,C) with C 1 or 3, got {images.shape}")
+    if images.shape[1] != images.shape[2]: raise KrError(f"{where}: images must be square, got {images.shape[1]}×{images.shape[2]} px: resize them")
+    if images.shape[1] < 4: raise KrError(f"{where}: images of {images.shape[1]} px are too small: at least 4 px")
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape[1] == 1: labels = labels[:, 0]
     if labels.ndim != 1: raise KrError(f"{where}: labels must have shape (N,) or (N,1) (one class per image), got {labels.shape}")
@@ -108,6 +110,14 @@ def check_classes_present(data:ImageData, where:str):
     empty = [f"{i} ({c!r})" for i, (c, n) in enumerate(zip(data.classes, data.counts())) if n == 0]
     if empty: raise KrError(f"{where}: class {', '.join(empty)} has no samples")
 
+def check_splits(splits:DataSplits, where:str):
+    "What every stage needs of a dataset: two classes or more, no empty split, every class in every split."
+    if splits.n_classes < 2: raise KrError(f"{where}: {splits.n_classes} class ({', '.join(splits.classes)}): classification needs at least 2")
+    for s in SPLITS:
+        if not len(splits[s]): raise KrError(f"{where}: the {s} split is empty")
+        check_classes_present(splits[s], f"{where} [{s}]")
+    return splits
+
 def stratified_split(data:ImageData, frac:float, seed:int=0):
     "Split `data` into (rest, part) with `part` about `frac` of it, stratified by label."
     idx = np.arange(len(data))
@@ -162,18 +172,23 @@ def _medmnist_info(name):
     except ImportError: return None
     return medmnist.INFO.get(name)
 
+def _reason(e) -> str:
+    "A library's error without its advice to load pickles (which kr_nb never does)."
+    m = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return 'it holds Python objects (pickles), which kr_nb does not load' if 'pickle' in m.lower() else m
+
 def load_npz(path, name:str|None=None) -> DataSplits:
     "Read a `.npz` in the MedMNIST layout, checking keys, shapes, dtypes and labels."
     path = Path(path)
     if not path.exists(): raise KrError(f"{path}: file not found")
     try: z = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e: raise KrError(f"{path}: not a readable .npz file ({e})") from e
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e: raise KrError(f"{path}: not a readable .npz file ({_reason(e)})") from e
     with z:
         need = [f'{s}_{k}' for s in SPLITS for k in ('images', 'labels')]
         missing = [k for k in need if k not in z.files]
         if missing: raise KrError(f"{path}: missing key(s) {', '.join(missing)} (a MedMNIST .npz needs train/val/test _images and _labels)")
         try: arrs = {k: z[k] for k in need}
-        except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e: raise KrError(f"{path}: corrupt array in .npz ({e})") from e
+        except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e: raise KrError(f"{path}: corrupt array in .npz ({_reason(e)})") from e
     name = name or path.stem.split('_')[0]
     info = _medmnist_info(name)
     if info is not None and info.get('task') == 'multi-label, binary-class':
@@ -215,6 +230,15 @@ def load_medmnist(name:str, size:int=28, root=None, download:bool=True) -> DataS
 # %% ../nbs/01_data.ipynb #cb13d3f3
 IMG_EXTS = {'.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp'}
 
+def _to_8bit(im, f):
+    "16-bit greyscale (medical images often are) scaled to 8 bits, not clipped; float images refused."
+    if im.mode.startswith('I'):
+        a = np.asarray(im).astype(np.int64)
+        if a.min() < 0 or a.max() > 65535: raise KrError(f"{f}: integer image with values outside 0..65535 ({a.min()}..{a.max()}): convert it to 8 or 16 bits")
+        return Image.fromarray(np.round(a / 257).astype(np.uint8), 'L')
+    if im.mode == 'F': raise KrError(f"{f}: floating-point image: convert it to an 8- or 16-bit image")
+    return im
+
 def _read_class_folders(root:Path, classes=None):
     cdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
     if not cdirs: raise KrError(f"{root}: no class folders (expected {root}/<class>/<image files>)")
@@ -226,7 +250,7 @@ def _read_class_folders(root:Path, classes=None):
         if not files: raise KrError(f"{cd}: class {cd.name!r} has no images")
         for f in files:
             try:
-                with Image.open(f) as im: im.load(); imgs.append(im.copy())
+                with Image.open(f) as im: im.load(); imgs.append(_to_8bit(im.copy(), f))
             except (UnidentifiedImageError, OSError, SyntaxError) as e: raise KrError(f"{f}: unreadable image ({e})") from e
             labels.append(i)
     return imgs, np.array(labels), names
@@ -251,11 +275,11 @@ def load_image_folder(path, size:int|None=None, seed:int=0, val_frac:float=0.2, 
         names = read[0][2]
         for d, r in zip(split_dirs[1:], read[1:]):
             if r[2] != names: raise KrError(f"{d}: class folders {r[2]} differ from train's {names}")
-        mode = 'RGB' if any(im.mode not in ('L', '1', 'I;16', 'I') for r in read for im in r[0]) else 'L'
+        mode = 'RGB' if any(im.mode not in ('L', '1', 'LA') for r in read for im in r[0]) else 'L'
         parts = [ImageData(_stack(r[0], size, mode, d), r[1], names, s) for r, d, s in zip(read, split_dirs, SPLITS)]
         return DataSplits(*parts, name=root.name)
     imgs, labels, names = _read_class_folders(root)
-    mode = 'RGB' if any(im.mode not in ('L', '1', 'I;16', 'I') for im in imgs) else 'L'
+    mode = 'RGB' if any(im.mode not in ('L', '1', 'LA') for im in imgs) else 'L'
     data = ImageData(_stack(imgs, size, mode, root), labels, names, root.name)
     if data.counts().min() < 3: raise KrError(f"{root}: every class needs at least 3 images to split into train/val/test")
     return _splits_from_one(data, val_frac, test_frac, seed, root.name)
@@ -288,7 +312,7 @@ def load_data(source:str='digits', size:int|None=None, channels:int|None=None, s
     else: raise KrError(f"unknown dataset {s!r}: use {', '.join(DATASETS)}, a MedMNIST .npz path or an image folder")
     if size: splits = splits.map(lambda d: resize(d, size))
     if channels: splits = splits.map(lambda d: to_channels(d, channels))
-    return splits
+    return check_splits(splits, s)
 
 # %% ../nbs/01_data.ipynb #b10f88af
 def summary(splits:DataSplits) -> dict:
@@ -327,6 +351,7 @@ class MembershipManifest:
     nonmembers: list
     shadow_pool: list
     def save(self, path): return save_json(self, path)
+    def id(self) -> str: return config_hash(self, 16)
     @classmethod
     def load(cls, path):
         d = load_json(path, 'membership manifest')
@@ -360,6 +385,25 @@ def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, s
     if shadow_used is not None:
         bad = set(np.asarray(shadow_used).tolist()) - sets['shadow_pool']
         if bad: raise KrError(f"shadow models used {len(bad)} image(s) outside the shadow pool (e.g. {sorted(bad)[:3]})")
+    return True
+
+# %% ../nbs/01_data.ipynb #85ed6a2e
+def provenance(train:ImageData, manifest:MembershipManifest|None=None, used='all', role:str='') -> dict:
+    "What a saved model or generator came from: the train split's fingerprint and shape, the manifest, the real images used."
+    return {'data': train.fingerprint(), 'size': train.size, 'channels': train.channels, 'classes': list(train.classes),
+            'manifest': manifest.id() if manifest is not None else None, 'manifest_seed': manifest.seed if manifest is not None else None,
+            'train_indices': used if isinstance(used, str) else np.asarray(used).tolist(), 'role': role}
+
+def check_provenance(prov:dict|None, train:ImageData, manifest:MembershipManifest|None=None, what:str='the model'):
+    "Refuse a model whose provenance does not match `train` (and `manifest`, for an audit)."
+    if not prov: raise KrError(f"{what} records no provenance (data, manifest, image size): it was saved by an older kr_nb; train it again")
+    if (prov['size'], prov['channels']) != (train.size, train.channels):
+        raise KrError(f"{what} was trained on {prov['size']} px × {prov['channels']} channel images, this data is {train.size} px × {train.channels}")
+    if prov['data'] != train.fingerprint(): raise KrError(f"{what} was trained on other data (fingerprint {prov['data']}, this train split {train.fingerprint()})")
+    if manifest is None: return True
+    if prov['train_indices'] == 'all': raise KrError(f"{what} was trained on the whole train split, so no image is a non-member: train it on a manifest's members")
+    if prov['manifest'] is not None and prov['manifest'] != manifest.id():
+        raise KrError(f"{what} belongs to another membership manifest (seed {prov['manifest_seed']}) than this audit's (seed {manifest.seed}): pass the run's manifest.json")
     return True
 
 # %% ../nbs/01_data.ipynb #58b37d26

@@ -105,6 +105,10 @@ class GKDConfig:
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")
+        if self.regenerate_every < 1: raise KrError(f"regenerate_every must be ≥ 1 epoch, got {self.regenerate_every}")
+        if not self.temperature > 0: raise KrError(f"temperature must be > 0, got {self.temperature}")
+        if self.loss not in ('kl', 'soft_ce'): raise KrError(f"unknown distillation loss {self.loss!r}: use 'kl' or 'soft_ce'")
+        if not 0 <= self.hard_weight <= 1: raise KrError(f"hard_weight must be in [0, 1], got {self.hard_weight}")
 
 def n_periods(cfg:GKDConfig, epochs:int) -> int:
     "How many distinct synthetic sets a Student of `epochs` epochs sees."

@@ -57,6 +57,8 @@ def query_logits(model, data:ImageData, augment:bool=False, flip:bool=False, dev
     return np.stack([predict(model, q, device=device, logits=True) for q in qs], 1)
 
 # %% ../nbs/08_mia.ipynb #6a6b3240
+ATTACKS = ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence')
+
 @dataclass
 class MIAConfig:
     "Shadow count and attack options of an audit."
@@ -70,8 +72,9 @@ class MIAConfig:
     def __post_init__(self):
         self.attacks = tuple(self.attacks)
         if self.n_shadows < 2 or self.n_shadows % 2: raise KrError(f"n_shadows must be even and ≥ 2, got {self.n_shadows}")
-
-ATTACKS = ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence')
+        bad = set(self.attacks) - set(ATTACKS)
+        if bad or not self.attacks: raise KrError(f"unknown attack(s) {sorted(bad)}: use {', '.join(ATTACKS)}")
+        if self.n_boot < 10: raise KrError(f"n_boot must be ≥ 10, got {self.n_boot}")
 
 class ShadowSet:
     "K shadow classifiers on halves of the shadow pool, with their IN masks and cached logits."
@@ -102,7 +105,7 @@ def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConf
     pool = np.asarray(manifest.shadow_pool)
     keep = _keep_matrix(n_shadows, len(pool), seed)
     if match_steps: tcfg = shadow_recipe(tcfg, len(manifest.members), len(pool) // 2)
-    key = config_hash({'data': splits.train.fingerprint(), 'pool': pool, 'model': mcfg, 'train': replace(tcfg, device='any'), 'k': n_shadows, 'seed': seed})
+    key = config_hash({'data': splits.train.fingerprint(), 'pool': pool, 'model': mcfg, 'train': {**asdict(tcfg), 'device': 'any'}, 'k': n_shadows, 'seed': seed})
     cdir = Path(cache)/f'shadows-{key}' if cache else None
     models = []
     for k in (range(n_shadows) if quiet else progress_bar(range(n_shadows))):
@@ -110,7 +113,7 @@ def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConf
         if d is not None and (d/WEIGHTS).exists(): models.append(load_classifier(d, tcfg.device)[0]); continue
         idx = pool[keep[k]]
         learn = train_classifier(splits.train.subset(idx), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k), quiet=True)
-        if d is not None: save_classifier(learn.model, mcfg, d, {'train_indices': idx.tolist()})
+        if d is not None: save_classifier(learn.model, mcfg, d, {'provenance': provenance(splits.train, manifest, idx, 'shadow')})
         models.append(learn.model)
     sh = ShadowSet(models, keep, pool)
     check_manifest(manifest, shadow_used=sh.used())
@@ -155,8 +158,6 @@ def audit(target, splits:DataSplits, manifest:MembershipManifest, shadows:Shadow
           target_used=None, device=None) -> dict:
     "Run every attack of `cfg` against `target` (members vs non-members of `manifest`); returns metrics and scores per attack."
     cfg = cfg or MIAConfig()
-    bad = set(cfg.attacks) - set(ATTACKS)
-    if bad: raise KrError(f"unknown attack(s) {sorted(bad)}: use {', '.join(ATTACKS)}")
     train = splits.train
     check_manifest(manifest, train, used=manifest.members if target_used is None else target_used, shadow_used=shadows.used())
     ev = np.r_[manifest.members, manifest.nonmembers]

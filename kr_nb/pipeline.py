@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_pipeline.ipynb #2b5760ef
 from __future__ import annotations
-import shutil, hashlib
+import shutil, hashlib, zipfile
 from dataclasses import dataclass, asdict, replace, fields, field, is_dataclass
 from pathlib import Path
 import numpy as np
@@ -17,9 +17,9 @@ from .mia import MIAConfig, train_shadows, audit, plot_roc
 from .memorization import visual_privacy, plot_closest_pairs
 
 # %% auto #0
-__all__ = ['RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator', 'stage_tuning',
-           'stage_pool', 'stage_student', 'stage_privacy', 'stage_mia', 'aop', 'headline', 'write_report',
-           'run_pipeline']
+__all__ = ['MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator',
+           'stage_tuning', 'stage_pool', 'stage_student', 'stage_privacy', 'stage_mia', 'aop', 'headline',
+           'write_report', 'check_run', 'run_pipeline']
 
 # %% ../nbs/09_pipeline.ipynb #2e5a83e4
 def _nested(cls, v, what:str):
@@ -88,11 +88,9 @@ def dependents(stage:str, method:str='kr') -> set:
 class Run:
     "A run folder: stages keyed by config hash, skipped when done, recomputed when forced."
     def __init__(self, cfg, out, force=(), quiet:bool=False, method:str='kr'):
-        self.cfg, self.out, self.quiet = cfg, Path(out), quiet
+        self.cfg, self.out, self.quiet, self.method = cfg, prepare_out(out), quiet, method
         self.forced = set().union(*(dependents(s, method) for s in force)) if force else set()
         self.timings, self.resumed, self.keys = {}, [], {}
-        self.out.mkdir(parents=True, exist_ok=True)
-        save_json(cfg, self.out/'config.json')
     def folder(self, name:str, key:dict) -> Path: return self.out/f"{name}-{config_hash(key)}"
     def dir(self, name:str) -> Path: return self.out/f"{name}-{self.keys[name]}"
     def done(self, name:str, key:dict) -> bool:
@@ -113,9 +111,16 @@ class Run:
         save_json({'result': res, 'seconds': round(t.seconds, 2), 'key': key}, d/'stage.json')
         self.timings[name] = round(t.seconds, 2)
         return res
+    def load(self, name:str, loader, force:str|None=None):
+        "`loader()`, reading stage `name`'s files; unreadable files give an error that says how to recompute the stage."
+        try: return loader()
+        except (KrError, OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as e:
+            msg = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+            where = self.dir(name) if name in self.keys else self.out
+            raise KrError(f"the {name} stage's files in {where} are unreadable ({msg}): run again with --force {force or name.split('_')[0]}") from e
 
 # %% ../nbs/09_pipeline.ipynb #2b3979dc
-def _any_device(c): return asdict(replace(c, device='any')) if 'device' in {f.name for f in fields(c)} else asdict(c)
+def _any_device(c): return {**asdict(c), 'device': 'any'} if 'device' in {f.name for f in fields(c)} else asdict(c)  # keys hold the recipe, not where it ran
 def _clean(m:dict): return {k: m[k] for k in ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds') if k in m}
 def _members(splits, man): return splits.train.subset(man.members)
 def _mcfg(c:RunConfig, splits, man): return model_config(_members(splits, man), arch=c.arch, width=c.width)
@@ -135,10 +140,10 @@ def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     "The Teacher: trained on the members, its epoch chosen on val, evaluated on test."
     c = run.cfg
     def fn(d):
-        _, m = train_and_evaluate(splits, d, _mcfg(c, splits, man), c.train, train_idx=man.members, quiet=run.quiet)
+        _, m = train_and_evaluate(splits, d, _mcfg(c, splits, man), c.train, train_idx=man.members, quiet=run.quiet, manifest=man)
         return _clean(m)
     res = run.stage('teacher', {'split': run.keys['split'], 'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn)
-    return load_classifier(run.dir('teacher')/'model', c.device)[0], res
+    return run.load('teacher', lambda: load_classifier(run.dir('teacher')/'model', c.device)[0]), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e1
 def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=None) -> Path:
@@ -147,6 +152,7 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
     gcfg = for_data(c.gen, tr, seed=c.seed, device=c.device)
     def fn(d):
         gen = m.generator(gcfg, splits.classes).fit(tr, d/'work', teacher if m.needs_teacher else None, quiet=run.quiet)
+        gen.provenance = provenance(splits.train, man, man.members, 'generator')
         gen.save(d/'generator')
         return {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
     key = {'split': run.keys['split'], 'method': c.method, 'gen': _any_device(gcfg)}
@@ -158,17 +164,13 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
     "Score the generator's settings on the validation split; returns the tuned generator and the choice."
     c = run.cfg
     def fn(d):
-        gen = load_generator(run.dir('generator')/'generator', c.device)
+        gen = run.load('generator', lambda: load_generator(run.dir('generator')/'generator', c.device))
         res = tune(gen, splits.val, teacher, c.tune, quiet=run.quiet, device=c.device)
         gen.save(d/'generator'); save_json(res, d/'tuning.json')
-        _savefig(plot_tuning(res), d/'tuning.png')
+        savefig(plot_tuning(res), d/'tuning.png')
         return {'setting': res['setting'], 'best': res['best'], 'selection_split': 'val'}
     res = run.stage('tuning', {'generator': run.keys['generator'], 'teacher': run.keys['teacher'], 'tune': asdict(c.tune)}, fn)
-    return load_generator(run.dir('tuning')/'generator', c.device), res
-
-def _savefig(fig, path):
-    import matplotlib.pyplot as plt
-    fig.savefig(path, dpi=100, bbox_inches='tight'); plt.close(fig)
+    return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e3
 def _n_slices(c:RunConfig) -> int: return max(n_periods(replace(c.gkd, variant=v), c.train.epochs) for v in c.variants)
@@ -181,7 +183,9 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen):
         np.savez_compressed(d/'pool.npz', images=pool.images, labels=pool.labels)
         return {'n': len(pool), 'slices': k}
     run.stage('pool', {'tuning': run.keys['tuning'], 'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}, fn)
-    with np.load(run.dir('pool')/'pool.npz') as z: return ImageData(z['images'], z['labels'], splits.classes, 'synthetic pool'), k
+    def read():
+        with np.load(run.dir('pool')/'pool.npz', allow_pickle=False) as z: return ImageData(z['images'], z['labels'], splits.classes, 'synthetic pool')
+    return run.load('pool', read), k
 
 def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teacher, variant:str, pool=None, k:int=1):
     "Train and evaluate one Student variant (on the pool, or on sets sampled during training)."
@@ -191,13 +195,13 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
         learn = train_student(gen, teacher, _members(splits, man).counts(), splits.val, gk, c.train, _mcfg(c, splits, man), pool=mine, quiet=run.quiet)
         m = evaluate(learn.model, splits.test, device=c.device)
         m['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=c.device).items() if k != 'confusion_matrix'}
-        save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant, 'train_indices': [], 'synthetic_seen': learn.n_synthetic_seen,
-                        'train': asdict(c.train), 'members_behind_it': 'manifest members (via its Teacher and generator)'})
+        save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant, 'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train),
+                        'provenance': provenance(splits.train, man, man.members, 'student (synthetic images only; the members through its Teacher and generator)')})
         return _clean(m) | {'synthetic_seen': learn.n_synthetic_seen}
     name = f'student_{variant}'
     res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk),
                            'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn, kind='student')
-    return load_classifier(run.dir(name)/'model', c.device)[0], res
+    return run.load(name, lambda: load_classifier(run.dir(name)/'model', c.device)[0]), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e5
 def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=None, k:int=1):
@@ -206,7 +210,7 @@ def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=
     def fn(d):
         syn = pool_source(pool, k)(0) if pool is not None else synthetic_like(gen, members.counts(), seed=c.seed + 2)
         vp = visual_privacy(syn, members, splits.val, seed=c.seed)
-        _savefig(plot_closest_pairs(vp), d/'closest_pairs.png')
+        savefig(plot_closest_pairs(vp), d/'closest_pairs.png')
         return {k: v for k, v in vp.items() if k != 'closest_pairs'}
     res = run.stage('privacy', {'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'split': run.keys['split'], 'seed': c.seed}, fn)
     shutil.copy(run.dir('privacy')/'closest_pairs.png', run.out/'closest_pairs.png')
@@ -214,7 +218,7 @@ def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=
 
 # %% ../nbs/09_pipeline.ipynb #545d9ce9
 def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig) -> dict:
-    "Audit `targets` (name → (model, key of what produced it, train indices it used)) with shared shadows; returns metrics per target."
+    "Audit `targets` (name → (model, key of what produced it, its provenance)) with shared shadows; returns metrics per target."
     skey = {'data': splits.train.fingerprint(), 'manifest': config_hash(asdict(man)), 'model': asdict(mcfg), 'train': _any_device(tcfg),
             'n_shadows': cfg.n_shadows, 'seed': cfg.seed}
     shadows = None
@@ -225,15 +229,16 @@ def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, 
             shadows = train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'))
         return shadows
     out, audits = {}, {}
-    for name, (model, up, used) in targets.items():
+    for name, (model, up, prov) in targets.items():
+        check_provenance(prov, splits.train, man, name)
         key = {'target': up, 'shadows': config_hash(skey), 'cfg': asdict(cfg)}
         if not run.done(f'mia_{name}', key): get_shadows()  # shadows first, so their time is not counted in the audit's
-        def fn(d, model=model, used=used):
+        def fn(d, model=model, used=prov['train_indices']):
             a = audit(model, splits, man, get_shadows(), cfg, target_used=used, device=tcfg.device)
             save_json(a, d/'audit.json'); return a['metrics']
         out[name] = run.stage(f'mia_{name}', key, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
-        audits[name] = load_json(run.dir(f'mia_{name}')/'audit.json')
-    _savefig(plot_roc(audits), run.out/'roc.png')
+        audits[name] = run.load(f'mia_{name}', lambda: load_json(run.dir(f'mia_{name}')/'audit.json'), force=f'mia_{name}')
+    savefig(plot_roc(audits), run.out/'roc.png')
     keep = ('auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr', 'balanced_accuracy', 'n_members', 'n_nonmembers',
             'false_positives_allowed_at_1pct', 'false_positives_allowed_at_0.1pct')
     return {t: {a: {k: r[k] for k in keep} for a, r in res.items()} for t, res in out.items()}
@@ -267,16 +272,16 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     "Write `metrics.json`, `report.md` and the figures into the run folder."
     import matplotlib.pyplot as plt
     o = run.out
-    save_json(m, o/'metrics.json')
+    save_json(m, o/'metrics.json'); save_json(run.cfg, o/'config.json')  # the config next to the results it produced
     names = ['Teacher'] + [f'Student {v}' for v in m['ablations']]
     accs = [m['teacher']['accuracy']] + [r['accuracy'] for r in m['ablations'].values()]
     fig, ax = plt.subplots(figsize=(1.5 + 1.1*len(names), 3))
     ax.bar(names, accs, color=['tab:gray'] + ['tab:blue'] * (len(names) - 1))
     for i, a in enumerate(accs): ax.text(i, a, f"{a:.3f}", ha='center', va='bottom', fontsize=8)
     ax.set_ylim(max(0, min(accs) - 0.1), 1.0); ax.set_ylabel('test accuracy'); ax.set_title(f"{splits.name} ({m['method']}): real test split")
-    _savefig(fig, o/'accuracy.png')
-    _savefig(plot_confusion(m['teacher']['confusion_matrix'], splits.classes, 'Teacher'), o/'confusion_teacher.png')
-    _savefig(plot_confusion(m['student']['confusion_matrix'], splits.classes, 'Student'), o/'confusion_student.png')
+    savefig(fig, o/'accuracy.png')
+    savefig(plot_confusion(m['teacher']['confusion_matrix'], splits.classes, 'Teacher'), o/'confusion_teacher.png')
+    savefig(plot_confusion(m['student']['confusion_matrix'], splits.classes, 'Student'), o/'confusion_student.png')
     md = [f"# kr_nb run: {splits.name}", '', f"Method `{m['method']}`, seed {run.cfg.seed}. Config: `config.json`. "
           f"Members {m['manifest']['n_members']}, non-members {m['manifest']['n_nonmembers']}, shadow pool {m['manifest']['n_shadow_pool']} "
           f"(indices into the train split; the Teacher and the generator saw members only).", '',
@@ -308,18 +313,44 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     if m.get('resumed'): md += ['', f"Stages reused from an earlier run: {', '.join(m['resumed'])}."]
     atomic_write(o/'report.md', '\n'.join(md) + '\n')
 
+# %% ../nbs/09_pipeline.ipynb #fd252d41
+MAX_SIZE = 64  # larger images need an explicit --size (the default models are sized for 8–64 px)
+
+def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
+    "Refuse, before any work, a run that would fail at a later stage; returns the manifest it will use."
+    tr = splits.train
+    if cfg.size is None and tr.size > MAX_SIZE: raise KrError(f"images are {tr.size} px: the default models are sized for 8–{MAX_SIZE} px; pass --size (e.g. --size 32)")
+    man = make_manifest(tr, cfg.seed, cfg.member_frac, cfg.nonmember_frac)
+    members = tr.subset(man.members)
+    check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
+    for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
+    if cfg.audit:
+        half = len(man.shadow_pool) // 2
+        if half < tr.n_classes or len(man.nonmembers) < tr.n_classes:
+            raise KrError(f"{splits.name} is too small to audit: the shadow pool holds {len(man.shadow_pool)} images (each of the {cfg.mia.n_shadows} shadows "
+                          f"trains on about {half}) and there are {len(man.nonmembers)} non-members, for {tr.n_classes} classes; use more data or --no-mia")
+    return man
+
 # %% ../nbs/09_pipeline.ipynb #fd252d4e
 def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True) -> dict:
     "Run (or resume) a whole experiment into `out`; returns its metrics (`quiet`: no progress; `show`: print the table)."
     cfg = cfg or RunConfig()
     run = Run(cfg, out, force, quiet, cfg.method)
-    splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
+    with RunLock(run.out):
+        splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
+        check_run(cfg, splits)
+        m = _run_stages(run, cfg, splits)
+        write_report(run, m, splits)
+    if show: print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
+    return m
+
+def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     man, split_res = stage_split(run, splits)
     teacher, tres = stage_teacher(run, splits, man)
     stage_generator(run, splits, man, teacher)
     gen, tune_res = stage_tuning(run, splits, teacher)
     if not (run.out/'samples.png').exists() or 'tuning' not in run.resumed:
-        _savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
+        savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
     pool, k = stage_pool(run, splits, man, gen) if cfg.gkd.synthetic_mode == 'pool' else (None, 1)
     students, ablations = {}, {}
     for v in cfg.variants: students[v], ablations[v] = stage_student(run, splits, man, gen, teacher, v, pool, k)
@@ -328,9 +359,8 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
          'manifest': {k: split_res[k] for k in ('n_members', 'n_nonmembers', 'n_shadow_pool')}}
     m['privacy'] = stage_privacy(run, splits, man, gen, pool, k)
     if cfg.audit:
-        targets = {'teacher': (teacher, run.keys['teacher'], man.members), 'student': (students[main_v], run.keys[f'student_{main_v}'], man.members)}
+        prov = lambda d: load_json(run.dir(d)/'model'/'config.json')['provenance']
+        targets = {'teacher': (teacher, run.keys['teacher'], prov('teacher')), 'student': (students[main_v], run.keys[f'student_{main_v}'], prov(f'student_{main_v}'))}
         m['mia'] = stage_mia(run, splits, man, targets, _mcfg(cfg, splits, man), cfg.train, cfg.mia)
-    m['timings'], m['resumed'] = dict(run.timings), run.resumed
-    write_report(run, m, splits)
-    if show: print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
+    m['timings'], m['resumed'], m['config'] = dict(run.timings), run.resumed, to_jsonable(cfg)
     return m

@@ -36,7 +36,7 @@ def tiny_splits(n:int=60, size:int=8, channels:int=1, n_classes:int=3, seed:int=
 
 # %% ../nbs/97_test_utils.ipynb #f711d119
 def tiny_npz(path, n:int=20, size:int=8, n_classes:int=2, drop:str|None=None, n_labels_off:int=0, dtype=np.uint8,
-             shape:tuple|None=None, label_offset:int=0, empty_class:int|None=None, seed:int=0):
+             shape:tuple|None=None, label_offset:int=0, empty_class:int|None=None, seed:int=0, in_split:str='train', empty_split:str|None=None):
     "Write a `.npz` in the MedMNIST layout (labels (N,1)); the keyword arguments break it in one named way."
     arrs = {}
     for s, k in zip(SPLITS, (n, n // 2, n // 2)):
@@ -47,23 +47,25 @@ def tiny_npz(path, n:int=20, size:int=8, n_classes:int=2, drop:str|None=None, n_
     if shape is not None: arrs['train_images'] = np.zeros(shape, dtype)
     if n_labels_off: arrs['train_labels'] = np.concatenate([arrs['train_labels'], arrs['train_labels'][:n_labels_off]])
     if label_offset: arrs = {k: (v + label_offset if k.endswith('labels') else v) for k, v in arrs.items()}
-    if empty_class is not None: arrs['train_labels'][arrs['train_labels'] == empty_class] = (empty_class + 1) % n_classes
+    if empty_class is not None: arrs[f'{in_split}_labels'][arrs[f'{in_split}_labels'] == empty_class] = (empty_class + 1) % n_classes
+    if empty_split: arrs[f'{empty_split}_images'], arrs[f'{empty_split}_labels'] = arrs[f'{empty_split}_images'][:0], arrs[f'{empty_split}_labels'][:0]
     if drop: arrs.pop(drop)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **arrs)
     return Path(path)
 
-def tiny_image_folder(path, n_per_class:int=6, size:int=8, classes=('cat', 'dog'), corrupt:bool=False, empty_class:str|None=None):
-    "Write `path/<class>/<i>.png` images; optionally one corrupt file or a class folder with no images."
+def tiny_image_folder(path, n_per_class:int=6, size:int=8, classes=('cat', 'dog'), corrupt:bool=False, empty_class:str|None=None, bits:int=8):
+    "Write `path/<class>/<i>.png` images (8- or 16-bit greyscale); optionally one corrupt file or a class folder with no images."
     path = Path(path); d = tiny_data(n_per_class * len(classes), size, 1, len(classes))
     for c in classes: (path/c).mkdir(parents=True, exist_ok=True)
     for i, (im, l) in enumerate(zip(d.images, d.labels)):
         if classes[l] == empty_class: continue
-        Image.fromarray(im[..., 0]).save(path/classes[l]/f'{i}.png')
+        a = im[..., 0] if bits == 8 else (im[..., 0].astype(np.uint32) * 256 + np.random.default_rng(i).integers(0, 256, im.shape[:2])).astype(np.uint16)
+        Image.fromarray(a).save(path/classes[l]/f'{i}.png')
     if corrupt: (path/classes[0]/'broken.png').write_bytes(b'\x89PNG not really')
     return path
 
-# %% ../nbs/97_test_utils.ipynb #5b469d84
+# %% ../nbs/97_test_utils.ipynb #5e2398fa
 @dataclass
 class ToyConfig:
     "Settings of `ToyGenerator`."
