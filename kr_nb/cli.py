@@ -105,10 +105,10 @@ def teacher(argv=()):
     p = _parser('teacher', teacher.__doc__)
     add_config_options(p, ModelConfig, only=MODEL_OPTS); add_config_options(p, TrainConfig, skip=('seed', 'device'))
     a = p.parse_args(argv)
+    tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')  # settings first, then files, then data: cheapest refusal first
     out = prepare_out(_out(a.out, 'teacher', _name(a.data or 'digits')))
     splits = _data(a)
     mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
-    tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')
     print(f"training a {mcfg.arch} classifier on {splits!r}")
     _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet)
     print(f"{splits.name} test: {_fmt(m)}  (val accuracy {m['val']['accuracy']:.4f}, best epoch {m['best_epoch']})")
@@ -216,7 +216,7 @@ def sample(argv=()):
     a = p.parse_args(argv)
     if a.n < 1: raise KrError(f"--n must be ≥ 1 image per class, got {a.n}")
     out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz")  # numpy would add the suffix; say where it really goes
-    prepare_out(out.parent)
+    prepare_out(out.parent, 'the folder of --out')
     if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
     g = load_generator(_find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
