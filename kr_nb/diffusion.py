@@ -17,11 +17,12 @@ from .data import *
 from .generator import *
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'DiffusionConfig', 'make_unet', 'make_scheduler', 'to_uint8', 'sample_images', 'sample_images_stock',
-           'list_checkpoints', 'DiffusionGenerator']
+__all__ = ['SCHEDULERS', 'AUGMENTS', 'DiffusionConfig', 'make_unet', 'make_scheduler', 'to_uint8', 'sample_images',
+           'sample_images_stock', 'list_checkpoints', 'DiffusionGenerator']
 
 # %% ../nbs/03_diffusion.ipynb #a3b3f9e2
 SCHEDULERS = {'ddim': DDIMScheduler, 'dpm': DPMSolverMultistepScheduler, 'ddpm': DDPMScheduler}  # samplers
+AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90': lambda x: torch.rot90(x, 1, (-2, -1))}
 
 @dataclass
 class DiffusionConfig:
@@ -42,7 +43,8 @@ class DiffusionConfig:
     p_uncond: float = 0.1                 # label dropout: the share of steps trained unconditionally (for CFG)
     ema_decay: float = 0.999              # EMA of the weights (what is sampled from)
     ckpt_every: int = 250                 # steps between checkpoints (kept for checkpoint optimisation and resume)
-    hflip: bool = False                   # random horizontal flips of training images
+    balanced: bool = False                # draw training batches class-balanced (for imbalanced data)
+    aug: tuple = ()                       # augmentations given to the UNet as a condition and off when sampling: hflip, vflip, rot90
     mixed_precision: bool = True          # bf16 autocast on a GPU
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
@@ -51,7 +53,9 @@ class DiffusionConfig:
     seed: int = 0                         # random seed
     device: str = 'auto'                  # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
-        for f in ('block_channels', 'guidances', 'sample_steps'): setattr(self, f, tuple(getattr(self, f)))
+        for f in ('block_channels', 'guidances', 'sample_steps', 'aug'): setattr(self, f, tuple(getattr(self, f)))
+        bad = set(self.aug) - set(AUGMENTS)
+        if bad: raise KrError(f"unknown augmentation(s) {sorted(bad)}: use {', '.join(AUGMENTS)}")
         n = len(self.block_channels)
         if not n or min(self.block_channels) < 1: raise KrError(f"block_channels must be positive, got {self.block_channels}")
         if any(c % self.norm_groups for c in self.block_channels): raise KrError(f"block_channels {self.block_channels} must be multiples of norm_groups ({self.norm_groups})")
@@ -70,13 +74,13 @@ def _check_sampling(scheduler, steps, guidance):
     if guidance < 0: raise KrError(f"guidance must be ≥ 0, got {guidance}")
 
 def make_unet(cfg:DiffusionConfig) -> UNet2DModel:
-    "A diffusers `UNet2DModel` with a class embedding of `n_classes + 1` entries (the last is 'no class', for CFG)."
+    "A diffusers `UNet2DModel` with a class embedding of `n_classes + 1` entries (the last is 'no class', for CFG), per augmentation state."
     n = len(cfg.block_channels)
     down = tuple('AttnDownBlock2D' if (cfg.attention and i == n - 1) else 'DownBlock2D' for i in range(n))
     up = tuple(t.replace('Down', 'Up') for t in reversed(down))
     return UNet2DModel(sample_size=cfg.size, in_channels=cfg.channels, out_channels=cfg.channels, block_out_channels=cfg.block_channels,
                        layers_per_block=cfg.layers_per_block, down_block_types=down, up_block_types=up,
-                       num_class_embeds=cfg.n_classes + 1, norm_num_groups=cfg.norm_groups)
+                       num_class_embeds=(cfg.n_classes + 1) * 2**len(cfg.aug), norm_num_groups=cfg.norm_groups)
 
 # %% ../nbs/03_diffusion.ipynb #9d8a2772
 def make_scheduler(kind:str, train_sched:DDPMScheduler):
@@ -206,15 +210,18 @@ def fit(self:DiffusionGenerator, train:ImageData, out=None, teacher=None, quiet:
         ema.module.load_state_dict(_load_unet(d/'ema').state_dict()); ema.n_averaged.fill_(int(st['ema_n'])); g.set_state(st['rng']); start = st['step']
         if not quiet: print(f"resuming from {d} (step {start})")
     sched, T, N = self.train_sched, cfg.timesteps, len(y_all)
+    w = (1. / torch.bincount(y_all, minlength=cfg.n_classes).clamp_min(1))[y_all].double()  # class-balanced draws
     cuda = dev.type == 'cuda'
     unet.train()
     end = min(cfg.train_steps, stop_at or cfg.train_steps)
     pb = progress_bar(range(start, end), leave=False) if not quiet else range(start, end)
     for step in pb:
-        idx = torch.randint(0, N, (cfg.bs,), generator=g)
+        idx = torch.multinomial(w, cfg.bs, replacement=True, generator=g) if cfg.balanced else torch.randint(0, N, (cfg.bs,), generator=g)
         x0, y = x_all[idx], y_all[idx].clone()
         y[torch.rand(cfg.bs, generator=g) < cfg.p_uncond] = cfg.n_classes
-        if cfg.hflip: x0 = torch.where(torch.rand(cfg.bs, 1, 1, 1, generator=g) < 0.5, x0.flip(-1), x0)
+        for j, name in enumerate(cfg.aug):  # each augmentation on for half the images, and told to the UNet through the label
+            on = torch.rand(cfg.bs, generator=g) < 0.5
+            x0 = torch.where(on[:, None, None, None], AUGMENTS[name](x0), x0); y = y + on.long() * (cfg.n_classes + 1) * 2**j
         noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)
         x0, y, noise, t = x0.to(dev, memory_format=torch.channels_last), y.to(dev), noise.to(dev, memory_format=torch.channels_last), t.to(dev)
         with torch.autocast('cuda', dtype=torch.bfloat16, enabled=cuda and cfg.mixed_precision):

@@ -16,7 +16,7 @@ from .generator import synthetic_like
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source', 'GKDConfig',
-           'n_periods', 'train_student']
+           'n_periods', 'train_student', 'sets_seen']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -54,7 +54,7 @@ class SyntheticData(Callback):
     def __init__(self, source, every:int=1, bs:int=64, seed:int=0, prefetch:bool=True):
         if every < 1: raise KrError(f"regeneration period must be ≥ 1 epoch, got {every}")
         self.source, self.every, self.bs, self.seed, self.prefetch = source, every, bs, seed, prefetch
-        self.sets_used, self._pool, self._next = [0], None, None
+        self.sets_used, self.history, self._pool, self._next = [0], [(0, 0)], None, None  # history: (epoch, set) at each swap
     def _submit(self, k):
         if self.prefetch:
             self._pool = self._pool or ThreadPoolExecutor(1)
@@ -70,7 +70,7 @@ class SyntheticData(Callback):
         data = self._get(k)
         if (k + 1) * self.every < self.n_epoch: self._submit(k + 1)
         self.learn.dls.loaders[0] = train_dl(data, self.bs, self.dls.device, self.seed + k)
-        self.sets_used.append(k)
+        self.sets_used.append(k); self.history.append((self.epoch, k))
     def after_fit(self):
         if self._pool: self._pool.shutdown(wait=True); self._pool = None
 
@@ -129,5 +129,14 @@ def train_student(gen, teacher, counts, val:ImageData, cfg:GKDConfig|None=None, 
     if k > 1: cbs.append(SyntheticData(source, cfg.regenerate_every, tcfg.bs, tcfg.seed, cfg.prefetch))
     hard_w = 1. if cfg.variant == 'hard' else cfg.hard_weight
     learn = make_learner(first, val, mcfg or model_config(first), tcfg, loss_func=DistillLoss(cfg.temperature, cfg.loss, hard_w, tcfg.label_smoothing), cbs=cbs)
-    learn.n_synthetic_seen = len(first) * k
-    return fit(learn, quiet)
+    fit(learn, quiet)
+    learn.kept_epoch, learn.sets_seen = sets_seen(learn)
+    learn.n_synthetic_seen = len(first) * learn.sets_seen
+    return learn
+
+def sets_seen(learn) -> tuple:
+    "The epoch `fit` kept, and how many distinct synthetic sets the Student had trained on by then."
+    e = kept_epoch(learn)
+    cb = next((c for c in learn.cbs if isinstance(c, SyntheticData)), None)
+    if cb is None or e is None: return e, 1
+    return e, len({k for ep, k in cb.history if ep <= e})

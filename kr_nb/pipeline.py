@@ -168,7 +168,7 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
         res = tune(gen, splits.val, teacher, c.tune, quiet=run.quiet, device=c.device)
         gen.save(d/'generator'); save_json(res, d/'tuning.json')
         savefig(plot_tuning(res), d/'tuning.png')
-        return {'setting': res['setting'], 'best': res['best'], 'selection_split': 'val'}
+        return {k: res[k] for k in ('setting', 'filter', 'score', 'best', 'selection_split')}
     res = run.stage('tuning', {'generator': run.keys['generator'], 'teacher': run.keys['teacher'], 'tune': asdict(c.tune)}, fn)
     return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
 
@@ -197,7 +197,7 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
         m['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=c.device).items() if k != 'confusion_matrix'}
         save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant, 'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train),
                         'provenance': provenance(splits.train, man, man.members, 'student (synthetic images only; the members through its Teacher and generator)')})
-        return _clean(m) | {'synthetic_seen': learn.n_synthetic_seen}
+        return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen, 'synthetic_seen': learn.n_synthetic_seen}
     name = f'student_{variant}'
     res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk),
                            'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn, kind='student')
@@ -289,8 +289,11 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     md += [f"| Teacher (real data) | {m['teacher']['accuracy']:.4f} | {m['teacher']['balanced_accuracy']:.4f} | {m['teacher']['auroc']:.4f} |"]
     md += [f"| Student `{v}` | {r['accuracy']:.4f} | {r['balanced_accuracy']:.4f} | {r['auroc']:.4f} |" for v, r in m['ablations'].items()]
     t = m['tuning']
-    md += ['', f"Generator setting chosen on the validation split: {_fmt_setting(t['setting'])} (val accuracy of a quick classifier "
-           f"{t['best']['val_accuracy']:.4f}; table and heat map in the tuning stage's folder).", '',
+    md += ['', f"Generator setting chosen on the validation split: {_fmt_setting(t['setting'])}, sample filter {t['filter']:g} (val {t['score'].replace('_', ' ')} "
+           f"of a quick classifier {t['best']['val_' + t['score']]:.4f}; table and heat map in the tuning stage's folder).", '',
+           '| Student | epoch kept | synthetic sets seen by then | synthetic images seen |', '|---|---|---|---|']
+    md += [f"| `{v}` | {r.get('best_epoch')} | {r.get('sets_seen')} | {r.get('synthetic_seen')} |" for v, r in m['ablations'].items()]
+    md += ['',
            '![accuracy](accuracy.png) ![samples](samples.png)', '', '![Teacher](confusion_teacher.png) ![Student](confusion_student.png)']
     if m.get('privacy'):
         p = m['privacy']
@@ -349,6 +352,7 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     teacher, tres = stage_teacher(run, splits, man)
     stage_generator(run, splits, man, teacher)
     gen, tune_res = stage_tuning(run, splits, teacher)
+    gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen sample filter applies to everything sampled from here on
     if not (run.out/'samples.png').exists() or 'tuning' not in run.resumed:
         savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
     pool, k = stage_pool(run, splits, man, gen) if cfg.gkd.synthetic_mode == 'pool' else (None, 1)
