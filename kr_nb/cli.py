@@ -247,8 +247,9 @@ def mia(argv=()):
         cfg = config_from(MIAConfig, a, seed=seed)
         out = prepare_out(_out(a.out, 'mia', _name(a.data or 'digits')))
         splits = _data(a)
-        man = MembershipManifest.load(a.manifest) if a.manifest else make_manifest(splits.train, seed)
+        man = MembershipManifest.load(a.manifest) if a.manifest else make_manifest(splits.train, seed, protocol=cfg.protocol, control_frac=cfg.control_frac)
         check_manifest(man, splits.train)
+        cfg = replace(cfg, protocol=man.protocol)  # a given manifest says which protocol its models were trained under
         tg, recipe = {}, None
         for spec in str(a.targets).split(','):
             name, path = spec.split('=', 1) if '=' in spec else (Path(spec).parent.name if Path(spec).name == 'model' else Path(spec).name, spec)
@@ -263,9 +264,11 @@ def mia(argv=()):
         with RunLock(out): res = stage_mia(run, splits, man, tg, *recipe, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}
     save_json(m, out/'metrics.json'); save_json(run.cfg, out/'config.json')
-    for n, att in res.items():
+    from kr_nb.mia import tpr_label
+    print(f"{res['protocol']} protocol, {res['n_shadows']} shadows; headline attack {res['headline']}")
+    for n, att in res['rows'].items():
         for k, r in att.items():
-            print(f"{n:10s} {k:13s} AUC {r['auc']:.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}]  TPR@1% {r['tpr_at_1pct_fpr']:.4f}  TPR@0.1% {r['tpr_at_0.1pct_fpr']:.4f}")
+            print(f"{n:28s} {k:13s} AUC {r['auc']:.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}]  TPR@1% {tpr_label(r, '1pct')}  TPR@0.1% {tpr_label(r)}")
     print(f"wrote {out/'metrics.json'} and {out/'roc.png'} ({m['seconds']:.0f} s)")
     return m
 

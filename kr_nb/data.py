@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #55818e31
 from __future__ import annotations
-import os, random, zipfile, hashlib, dataclasses
+import os, random, zipfile, hashlib, dataclasses, itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -18,11 +18,11 @@ from fastcore.basics import store_attr
 from .core import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'ImageData', 'DataSplits', 'check_classes_present', 'check_splits',
-           'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data', 'load_npz',
-           'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary', 'show_grid',
-           'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages',
-           'channel_stats', 'train_dl', 'dataloaders', 'Augment']
+__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits', 'check_classes_present',
+           'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data',
+           'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary',
+           'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance',
+           'TensorImages', 'channel_stats', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -341,15 +341,21 @@ def show_grid(data:ImageData, n_per_class:int=8, title:str|None=None, max_classe
     return fig
 
 # %% ../nbs/01_data.ipynb #cdca8602
+PROTOCOLS = ('carlini', 'pool')
+
 @dataclass
 class MembershipManifest:
-    "Disjoint index sets (into the train split) for target members, target non-members and the shadow pool."
+    "Disjoint index sets (into the train split): target members and non-members, the control slice, and (pool protocol) the shadow pool."
     dataset: str
     fingerprint: str
     seed: int
     members: list
     nonmembers: list
     shadow_pool: list
+    protocol: str = 'pool'
+    control: list = field(default_factory=list)
+    @property
+    def candidates(self) -> np.ndarray: return np.sort(np.r_[self.members, self.nonmembers]).astype(int)
     def save(self, path): return save_json(self, path)
     def id(self) -> str: return config_hash(self, 16)
     @classmethod
@@ -358,20 +364,34 @@ class MembershipManifest:
         try: return cls(**d)
         except TypeError as e: raise KrError(f"membership manifest {path} is malformed: {e}") from e
 
-def make_manifest(train:ImageData, seed:int=0, member_frac:float=0.5, nonmember_frac:float=0.25) -> MembershipManifest:
-    "Partition the train split into members / non-members / shadow pool, stratified and seeded (`member_frac=1`: all members, no audit)."
-    if member_frac == 1: return MembershipManifest(train.name, train.fingerprint(), seed, list(range(len(train))), [], [])
-    if not (0 < member_frac < 1 and 0 < nonmember_frac < 1 and member_frac + nonmember_frac < 1):
-        raise KrError(f"member_frac ({member_frac}) and nonmember_frac ({nonmember_frac}) must be in (0,1) and sum below 1")
-    rest, mem = stratified_split(train, member_frac, seed)
+def make_manifest(train:ImageData, seed:int=0, member_frac:float=0.5, nonmember_frac:float=0.25, protocol:str='pool',
+                  control_frac:float=0.) -> MembershipManifest:
+    "Partition the train split, stratified and seeded (`member_frac=1`: all members, no audit; `carlini`: members and non-members are halves of the candidates)."
+    if protocol not in PROTOCOLS: raise KrError(f"unknown audit protocol {protocol!r}: use {' or '.join(PROTOCOLS)}")
+    if member_frac == 1: return MembershipManifest(train.name, train.fingerprint(), seed, list(range(len(train))), [], [], protocol)
+    if not 0 <= control_frac < 0.5: raise KrError(f"control_frac must be in [0, 0.5), got {control_frac}")
+    try: return _split_manifest(train, seed, member_frac, nonmember_frac, protocol, control_frac)
+    except ValueError as e:  # scikit-learn: a part too small to hold every class
+        raise KrError(f"{train.name or 'the data'} is too small to audit: its {len(train)} train images cannot be split into members, non-members"
+                      f"{' and a control slice' if control_frac else ''} with every class in each part; use more data or --no-mia") from e
+
+def _split_manifest(train, seed, member_frac, nonmember_frac, protocol, control_frac):
+    rest, ctrl = (stratified_split(train, control_frac, seed + 2) if control_frac else (np.arange(len(train)), np.array([], int)))
     sub = train.subset(rest)
-    r2, non = stratified_split(sub, nonmember_frac / (1 - member_frac), seed + 1)
-    return MembershipManifest(train.name, train.fingerprint(), seed, mem.tolist(), rest[non].tolist(), rest[r2].tolist())
+    if protocol == 'carlini':
+        non, mem = stratified_split(sub, 0.5, seed)
+        return MembershipManifest(train.name, train.fingerprint(), seed, rest[mem].tolist(), rest[non].tolist(), [], protocol, ctrl.tolist())
+    if not (0 < member_frac < 1 and 0 < nonmember_frac < 1 and member_frac + nonmember_frac < 1 - control_frac):
+        raise KrError(f"member_frac ({member_frac}), nonmember_frac ({nonmember_frac}) and control_frac ({control_frac}) must be in (0,1) and sum below 1")
+    r1, mem = stratified_split(sub, member_frac / (1 - control_frac), seed)  # fractions of what is left (control_frac 0: the earlier manifests exactly)
+    sub2 = sub.subset(r1)
+    r2, non = stratified_split(sub2, nonmember_frac / (1 - control_frac - member_frac), seed + 1)
+    return MembershipManifest(train.name, train.fingerprint(), seed, rest[mem].tolist(), rest[r1[non]].tolist(), rest[r1[r2]].tolist(), protocol, ctrl.tolist())
 
 def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, shadow_used=None):
-    "Check the manifest is disjoint and belongs to `train`; that a target `used` no non-member or shadow image; that shadows used only the pool."
-    sets = {'members': set(m.members), 'nonmembers': set(m.nonmembers), 'shadow_pool': set(m.shadow_pool)}
-    for a, b in (('members', 'nonmembers'), ('members', 'shadow_pool'), ('nonmembers', 'shadow_pool')):
+    "Check the manifest is disjoint and belongs to `train`; that a target `used` no non-member; that shadows used only what the protocol allows."
+    sets = {'members': set(m.members), 'nonmembers': set(m.nonmembers), 'shadow_pool': set(m.shadow_pool), 'control': set(m.control)}
+    for a, b in itertools.combinations(sets, 2):
         both = sets[a] & sets[b]
         if both: raise KrError(f"membership manifest: {a} and {b} overlap ({len(both)} indices, e.g. {sorted(both)[:3]})")
     if train is not None:
@@ -379,15 +399,16 @@ def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, s
         hi = max(max(s) for s in sets.values() if s)
         if hi >= len(train): raise KrError(f"membership manifest index {hi} is out of range for {len(train)} train images")
     if used is not None:
-        for k in ('nonmembers', 'shadow_pool'):
+        for k in ('nonmembers', 'shadow_pool', 'control'):
             bad = set(np.asarray(used).tolist()) & sets[k]
             if bad: raise KrError(f"the target used {len(bad)} image(s) from {k} (e.g. {sorted(bad)[:3]}): the audit would be unsound")
     if shadow_used is not None:
-        bad = set(np.asarray(shadow_used).tolist()) - sets['shadow_pool']
-        if bad: raise KrError(f"shadow models used {len(bad)} image(s) outside the shadow pool (e.g. {sorted(bad)[:3]})")
+        allowed = sets['shadow_pool'] if m.protocol == 'pool' else sets['members'] | sets['nonmembers']
+        bad = set(np.asarray(shadow_used).tolist()) - allowed
+        if bad: raise KrError(f"shadow models used {len(bad)} image(s) the {m.protocol} protocol does not give them (e.g. {sorted(bad)[:3]})")
     return True
 
-# %% ../nbs/01_data.ipynb #85ed6a2e
+# %% ../nbs/01_data.ipynb #c838fcf4
 def provenance(train:ImageData, manifest:MembershipManifest|None=None, used='all', role:str='') -> dict:
     "What a saved model or generator came from: the train split's fingerprint and shape, the manifest, the real images used."
     return {'data': train.fingerprint(), 'size': train.size, 'channels': train.channels, 'classes': list(train.classes),

@@ -278,4 +278,20 @@ def load_files(self:DiffusionGenerator, path:Path):
     self.step = t['step']
     if t.get('checkpoints') and Path(t['checkpoints']).exists(): self.out = Path(t['checkpoints'])
 
+@patch
+@torch.no_grad()
+def member_scores(self:DiffusionGenerator, data:ImageData, seed:int=0, timesteps=(50, 150, 300, 500), bs:int=256) -> np.ndarray:
+    "A loss attack on the generator: minus each image's mean denoising error (with its label) at fixed timesteps and noise."
+    dev = get_device(self.cfg.device); unet = self.unet.to(dev, memory_format=torch.channels_last).eval()
+    x, y = _prep(data, self.cfg)
+    noise = torch.randn((len(timesteps),) + tuple(x.shape), generator=torch.Generator().manual_seed(seed))
+    err = torch.zeros(len(x))
+    for j, t in enumerate(timesteps):
+        for i in range(0, len(x), bs):
+            tt = torch.full((len(x[i:i+bs]),), t, dtype=torch.long)
+            xt = self.train_sched.add_noise(x[i:i+bs], noise[j, i:i+bs], tt)
+            pred = unet(xt.to(dev, memory_format=torch.channels_last), tt.to(dev), class_labels=y[i:i+bs].to(dev)).sample.float().cpu()
+            err[i:i+bs] += ((pred - noise[j, i:i+bs]) ** 2).mean((1, 2, 3))
+    return (-err / len(timesteps)).numpy()
+
 register_method(DiffusionGenerator)

@@ -13,13 +13,14 @@ from .data import *
 from .classifier import *
 from .generator import *
 from .gkd import GKDConfig, VARIANTS, n_periods, pool_source, train_student
-from .mia import MIAConfig, train_shadows, audit, plot_roc
-from .memorization import visual_privacy, plot_closest_pairs
+from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, loo_audit, attack_metrics, tpr_label, plot_roc
+from .memorization import visual_privacy, plot_closest_pairs, nearest_members
 
 # %% auto #0
 __all__ = ['MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator',
-           'stage_tuning', 'stage_pool', 'stage_student', 'stage_privacy', 'stage_mia', 'aop', 'headline',
-           'write_report', 'check_run', 'run_pipeline']
+           'stage_tuning', 'stage_pool', 'stage_student', 'stage_privacy', 'stage_shadows', 'stage_control',
+           'stage_mia', 'stage_student_shadows', 'stage_generator_mia', 'aop', 'headline', 'write_report', 'check_run',
+           'run_pipeline']
 
 # %% ../nbs/09_pipeline.ipynb #2e5a83e4
 def _nested(cls, v, what:str):
@@ -72,7 +73,8 @@ def stage_graph(method:str='kr') -> dict:
     m = get_method(method)
     return {'split': (), 'teacher': ('split',), 'generator': ('split', 'teacher') if m.needs_teacher else ('split',),
             'tuning': ('generator', 'teacher'), 'pool': ('tuning',), 'student': ('tuning', 'teacher', 'pool'), 'privacy': ('tuning', 'pool'),
-            'shadows': ('split', 'teacher'), 'mia_teacher': ('teacher', 'shadows'), 'mia_student': ('student', 'shadows')}
+            'shadows': ('split', 'teacher'), 'control': ('split', 'teacher'), 'mia_teacher': ('teacher', 'shadows', 'control'),
+            'student_shadows': ('shadows', 'tuning', 'pool', 'student'), 'mia_student': ('student', 'student_shadows', 'control'), 'mia_generator': ('tuning', 'pool')}
 
 def dependents(stage:str, method:str='kr') -> set:
     "`stage` and every stage downstream of it."
@@ -125,13 +127,19 @@ def _clean(m:dict): return {k: m[k] for k in ('accuracy', 'balanced_accuracy', '
 def _members(splits, man): return splits.train.subset(man.members)
 def _mcfg(c:RunConfig, splits, man): return model_config(_members(splits, man), arch=c.arch, width=c.width)
 
-def stage_split(run:Run, splits:DataSplits):
-    "The membership manifest: members, non-members and shadow pool (indices into the train split)."
+def _manifest(c:RunConfig, train:ImageData) -> MembershipManifest:
+    return make_manifest(train, c.seed, c.member_frac, c.nonmember_frac, c.mia.protocol, c.mia.control_frac)
+
+def stage_split(run:Run, splits:DataSplits, manifest:MembershipManifest|None=None):
+    "The membership manifest (indices into the train split): made from the config, or the one given (shadow pipelines)."
     c = run.cfg
     def fn(d):
-        man = make_manifest(splits.train, c.seed, c.member_frac, c.nonmember_frac); man.save(d/'manifest.json')
-        return {'summary': summary(splits), 'n_members': len(man.members), 'n_nonmembers': len(man.nonmembers), 'n_shadow_pool': len(man.shadow_pool)}
-    res = run.stage('split', {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac], 'fp': splits.train.fingerprint()}, fn)
+        man = manifest if manifest is not None else _manifest(c, splits.train); man.save(d/'manifest.json')
+        return {'summary': summary(splits), 'protocol': man.protocol, 'n_members': len(man.members), 'n_nonmembers': len(man.nonmembers),
+                'n_shadow_pool': len(man.shadow_pool), 'n_control': len(man.control)}
+    key = {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac], 'protocol': c.mia.protocol,
+           'control': c.mia.control_frac, 'fp': splits.train.fingerprint()}
+    res = run.stage('split', key if manifest is None else {'manifest': manifest.id()}, fn)
     man = MembershipManifest.load(run.dir('split')/'manifest.json')
     check_manifest(man, splits.train)
     return man, res
@@ -217,39 +225,119 @@ def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=
     return res
 
 # %% ../nbs/09_pipeline.ipynb #545d9ce9
-def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig) -> dict:
-    "Audit `targets` (name → (model, key of what produced it, its provenance)) with shared shadows; returns metrics per target."
-    skey = {'data': splits.train.fingerprint(), 'manifest': config_hash(asdict(man)), 'model': asdict(mcfg), 'train': _any_device(tcfg),
+def _shadow_key(splits, man, mcfg, tcfg, cfg) -> dict:
+    return {'data': splits.train.fingerprint(), 'manifest': man.id(), 'model': asdict(mcfg), 'train': _any_device(tcfg),
             'n_shadows': cfg.n_shadows, 'seed': cfg.seed}
-    shadows = None
-    def get_shadows():  # trained in their own stage (cached as safetensors there), loaded only when an audit must run
-        nonlocal shadows
-        if shadows is None:
-            run.stage('shadows', skey, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet))})
-            shadows = train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'))
-        return shadows
-    out, audits = {}, {}
-    for name, (model, up, prov) in targets.items():
-        check_provenance(prov, splits.train, man, name)
-        key = {'target': up, 'shadows': config_hash(skey), 'cfg': asdict(cfg)}
-        if not run.done(f'mia_{name}', key): get_shadows()  # shadows first, so their time is not counted in the audit's
-        def fn(d, model=model, used=prov['train_indices']):
-            a = audit(model, splits, man, get_shadows(), cfg, target_used=used, device=tcfg.device)
-            save_json(a, d/'audit.json'); return a['metrics']
-        out[name] = run.stage(f'mia_{name}', key, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
-        audits[name] = run.load(f'mia_{name}', lambda: load_json(run.dir(f'mia_{name}')/'audit.json'), force=f'mia_{name}')
+
+def stage_shadows(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig):
+    "The shadow models of the targets' recipe (trained in their own stage, cached as safetensors there)."
+    key = _shadow_key(splits, man, mcfg, tcfg, cfg)
+    run.stage('shadows', key, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet))})
+    return run.load('shadows', lambda: train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'))), config_hash(key)
+
+def stage_control(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig):
+    "The no-access control target: the recipe on the control slice (`None` without one)."
+    if not man.control: return None
+    def fn(d):
+        save_classifier(train_control(splits, man, mcfg, tcfg), mcfg, d/'model', {'provenance': provenance(splits.train, man, man.control, 'control')}); return {}
+    run.stage('control', _shadow_key(splits, man, mcfg, tcfg, cfg) | {'control': man.control}, fn)
+    return run.load('control', lambda: load_classifier(run.dir('control')/'model', tcfg.device)[0])
+
+def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control, cfg, device) -> dict:
+    "One target's audit stage: every attack, canaries, the control, and (Carlini) the leave-one-out pooled audit of its shadows."
+    check_provenance(prov, splits.train, man, name)
+    def fn(d):
+        a = audit(model, splits, man, shadows(), cfg, target_used=prov['train_indices'], device=device, control=control)
+        if cfg.loo: a['loo'] = loo_audit(splits, man, shadows(), cfg, a['scores'], a['is_member'], device)
+        save_json(a, d/'audit.json'); return {}
+    run.stage(f'mia_{name}', {'target': up, 'shadows': skey, 'cfg': asdict(cfg)}, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
+    return run.load(f'mia_{name}', lambda: load_json(run.dir(f'mia_{name}')/'audit.json'), force=f'mia_{name}')
+
+def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig) -> dict:
+    "Audit classifiers (name → (model, key of what produced it, its provenance)) with shadows of their recipe; the CLI's audit."
+    sh = {}
+    def shadows():  # loaded only when an audit must run
+        if 'set' not in sh: sh['set'], sh['key'] = stage_shadows(run, splits, man, mcfg, tcfg, cfg)
+        return sh['set']
+    skey = config_hash(_shadow_key(splits, man, mcfg, tcfg, cfg))
+    control = stage_control(run, splits, man, mcfg, tcfg, cfg)
+    audits = {n: _audit_stage(run, n, splits, man, m, up, prov, shadows, skey, control, cfg, tcfg.device) for n, (m, up, prov) in targets.items()}
     savefig(plot_roc(audits), run.out/'roc.png')
-    keep = ('auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr', 'balanced_accuracy', 'n_members', 'n_nonmembers',
-            'false_positives_allowed_at_1pct', 'false_positives_allowed_at_0.1pct')
-    return {t: {a: {k: r[k] for k in keep} for a, r in res.items()} for t, res in out.items()}
+    return _summary(audits, cfg)
+
+def _summary(audits:dict, cfg:MIAConfig, extra:dict|None=None) -> dict:
+    "Rows of the audit table: each target, its control and its leave-one-out pooled audit; plus the protocol and the headline attack."
+    rows = {}
+    for n, a in audits.items():
+        rows[n] = a['metrics']
+        if a.get('control'): rows[f'{n} (control)'] = a['control']
+        if a.get('loo'): rows[f'{n} (leave-one-out, {next(iter(a["loo"].values()))["n_models"]} models)'] = a['loo']
+    return {'protocol': cfg.protocol, 'headline': cfg.headline, 'n_shadows': cfg.n_shadows, 'student_shadows': cfg.student_shadows,
+            'rows': rows, **(extra or {})}
+
+# %% ../nbs/09_pipeline.ipynb #44536ffa
+def _reduced(cfg:RunConfig) -> RunConfig:
+    "The config a shadow pipeline runs: the generator with `pipeline_budget` of its training steps, the main Student only, no audit."
+    gen = cfg.gen
+    if 'train_steps' in {f.name for f in fields(gen)}:
+        steps = max(1, round(gen.train_steps * cfg.mia.pipeline_budget))
+        gen = replace(gen, train_steps=steps, ckpt_every=min(gen.ckpt_every, steps))
+    return replace(cfg, gen=gen, audit=False, variants=('gkd' if 'gkd' in cfg.variants else cfg.variants[-1],))
+
+def stage_student_shadows(run:Run, splits:DataSplits, man:MembershipManifest, teacher_shadows, skey:str, gen, pool, k:int, variant:str):
+    "Shadows for the Student, per `MIAConfig.student_shadows` (a ShadowSet over the same halves as the Teacher's shadows)."
+    c = run.cfg; mode = c.mia.student_shadows; mcfg = _mcfg(c, splits, man)
+    if mode == 'real': return teacher_shadows
+    gk = replace(c.gkd, variant=variant); counts = _members(splits, man).counts()
+    def fn(d):
+        for j, t in enumerate(teacher_shadows.models):
+            if (d/f'shadow_{j:02d}'/WEIGHTS).exists(): continue
+            members = teacher_shadows.idx[teacher_shadows.keep[j]]
+            if mode == 'distill':
+                mine = pool if pool is None or variant == 'gkd' else pool_source(pool, k)(0)
+                st = train_student(gen, t, counts, splits.val, replace(gk, seed=gk.seed + 1000 + j), c.train, mcfg, pool=mine, quiet=True).model
+            else:
+                sub = Run(_reduced(c), d/f'pipeline_{j:02d}', quiet=True, method=c.method)
+                sman, _ = stage_split(sub, splits, replace(man, members=members.tolist(), nonmembers=[], shadow_pool=[], control=[]))
+                sub.keys['teacher'] = f"{skey}-{j}"
+                stage_generator(sub, splits, sman, t)
+                sgen, sres = stage_tuning(sub, splits, t)
+                sgen = filtered(sgen, t, sres['filter'], c.device)
+                spool, sk = stage_pool(sub, splits, sman, sgen) if c.gkd.synthetic_mode == 'pool' else (None, 1)
+                st, _ = stage_student(sub, splits, sman, sgen, t, variant, spool, sk)
+            save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})
+        return {'n': len(teacher_shadows), 'mode': mode}
+    key = {'shadows': skey, 'mode': mode, 'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk), 'train': _any_device(c.train)}
+    if mode == 'pipeline': key['budget'] = c.mia.pipeline_budget
+    run.stage('student_shadows', key, fn)
+    def read():
+        models = [load_classifier(run.dir('student_shadows')/f'shadow_{j:02d}', c.device)[0] for j in range(len(teacher_shadows))]
+        return ShadowSet(models, teacher_shadows.keep, teacher_shadows.idx, teacher_shadows.flip)
+    return run.load('student_shadows', read)
+
+# %% ../nbs/09_pipeline.ipynb #44536ffc
+def stage_generator_mia(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool, k:int) -> dict:
+    "Membership of the candidates read off the generator: nearest-synthetic-image distance, and the generator's own loss where defined."
+    c = run.cfg
+    def fn(d):
+        ev = np.r_[man.members, man.nonmembers].astype(int); cand = splits.train.subset(ev)
+        is_mem = np.r_[np.ones(len(man.members), bool), np.zeros(len(man.nonmembers), bool)]
+        syn = pool_source(pool, k)(0) if pool is not None else synthetic_like(gen, _members(splits, man).counts(), seed=c.seed + 2)
+        _, d2 = nearest_members(cand, syn, k=1)
+        res = {'distance': attack_metrics(-d2[:, 0], is_mem, c.mia.n_boot, c.seed)}
+        if hasattr(gen, 'member_scores'): res['denoising_loss'] = attack_metrics(gen.member_scores(cand, seed=c.seed), is_mem, c.mia.n_boot, c.seed)
+        return res
+    return run.stage('mia_generator', {'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'split': run.keys['split'], 'n_boot': c.mia.n_boot}, fn)
 
 # %% ../nbs/09_pipeline.ipynb #ecd85e42
 def aop(accuracy:float, auc:float) -> float:
-    "Accuracy-over-privacy (TCKR): accuracy ÷ (AUC / 0.5)²; higher is better."
-    return float(accuracy / (auc / 0.5) ** 2)
+    "Accuracy-over-privacy (TCKR): accuracy ÷ (max(AUC, 1 − AUC) / 0.5)²; an attack below chance leaks as much as its mirror image."
+    return float(accuracy / (max(auc, 1 - auc) / 0.5) ** 2)
+
+def _acc(m:dict, row:str): return m['teacher']['accuracy'] if row == 'teacher' else m['student']['accuracy'] if row == 'student' else None
 
 def headline(m:dict) -> str:
-    "The results table printed at the end of a run."
+    "The results table printed at the end of a run: accuracy, visual privacy, and the headline attack of every audit row."
     rows = [('Teacher (real)', m['teacher'])] + [(f"Student {v}" + (' (GKD)' if v == 'gkd' else ''), r) for v, r in m['ablations'].items()]
     lines = [f"method {m.get('method', '?')}", f"{'model':22s} {'accuracy':>9s} {'bal.acc':>8s} {'AUROC':>7s}"]
     lines += [f"{n:22s} {r['accuracy']:9.4f} {r['balanced_accuracy']:8.4f} {r['auroc']:7.4f}" for n, r in rows]
@@ -258,11 +346,15 @@ def headline(m:dict) -> str:
         lines += ['', f"visual privacy: synthetic→member SSIM mean {p['synthetic']['ssim']['mean']:.3f} (unseen real→member {p['reference']['ssim']['mean']:.3f}), "
                       f"{p['share_above_reference_p95']:.1%} above the real 95th percentile, {p['synthetic']['exact_copies']} exact copies"]
     if m.get('mia'):
-        lines += ['', f"{'privacy (MIA)':22s} {'attack':13s} {'AUC [95% CI]':>22s} {'TPR@1%':>7s} {'TPR@0.1%':>8s} {'AOP':>6s}"]
-        for t, att in m['mia'].items():
-            acc = m['teacher' if t == 'teacher' else 'student']['accuracy']
-            for a, r in att.items():
-                lines.append(f"{t:22s} {a:13s} {r['auc']:7.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] {r['tpr_at_1pct_fpr']:7.4f} {r['tpr_at_0.1pct_fpr']:8.4f} {aop(acc, r['auc']):6.3f}")
+        mi = m['mia']; h = mi['headline']
+        lines += ['', f"membership inference: {mi['protocol']} protocol, {mi['n_shadows']} shadows, Student shadows '{mi['student_shadows']}'; headline attack {h}",
+                  f"{'target':34s} {'AUC [95% CI]':>22s} {'TPR@1%':>16s} {'TPR@0.1%':>16s} {'canary TPR@1%':>14s} {'AOP':>6s}"]
+        for row, att in mi['rows'].items():
+            r = att[h]; acc = _acc(m, row); ct = r.get('canary_tpr_at_1pct_fpr')
+            ct, ap = '' if ct is None else f"{ct:.3f}", '' if acc is None else f"{aop(acc, r['auc']):.3f}"
+            lines.append(f"{row:34s} {r['auc']:7.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] {tpr_label(r, '1pct'):>16s} {tpr_label(r):>16s} {ct:>14s} {ap:>6s}")
+        for a, r in mi.get('generator', {}).items():
+            lines.append(f"{'generator: ' + a:34s} {r['auc']:7.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] {tpr_label(r, '1pct'):>16s} {tpr_label(r):>16s}")
     lines.append(f"\ntotal {sum(m['timings'].values()):.0f} s  (" + ', '.join(f"{k} {v:.0f} s" for k, v in m['timings'].items()) + ')')
     return '\n'.join(lines)
 
@@ -305,13 +397,23 @@ def write_report(run:Run, m:dict, splits:DataSplits):
         md += ['', f"{p['share_above_reference_p95']:.1%} of the synthetic images are closer to a member (SSIM) than 95 % of the unseen real images are.", '',
                '![closest pairs](closest_pairs.png)']
     if m.get('mia'):
-        md += ['', '## Privacy: membership inference', '', '| target | attack | AUC | 95 % CI | TPR@1 % FPR | TPR@0.1 % FPR | AOP |', '|---|---|---|---|---|---|---|']
-        for tg, att in m['mia'].items():
-            acc = m['teacher' if tg == 'teacher' else 'student']['accuracy']
-            md += [f"| {tg} | {a} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {r['tpr_at_1pct_fpr']:.4f} | {r['tpr_at_0.1pct_fpr']:.4f} | {aop(acc, r['auc']):.3f} |" for a, r in att.items()]
-        r0 = next(iter(next(iter(m['mia'].values())).values()))
-        md += ['', f"{r0['n_members']} members against {r0['n_nonmembers']} non-members: 1 % FPR allows {r0['false_positives_allowed_at_1pct']} false positive(s), "
-               f"0.1 % allows {r0['false_positives_allowed_at_0.1pct']}. AOP = accuracy ÷ (AUC/0.5)².", '', '![ROC](roc.png)']
+        mi = m['mia']; h = mi['headline']
+        md += ['', '## Privacy: membership inference', '', f"Protocol `{mi['protocol']}`, {mi['n_shadows']} shadow models; the Student's shadows: "
+               f"`{mi['student_shadows']}`. Headline attack (declared before the numbers): **{h}**; the other attacks are shown for comparison, "
+               "and no maximum over attacks is taken. Control rows: a model of the same recipe trained without any candidate (must read ≈ 0.5).", '',
+               '| target | attack | AUC | 95 % CI | TPR@1 % FPR | TPR@0.1 % FPR | canary TPR@1 % | AOP |', '|---|---|---|---|---|---|---|---|']
+        for row, att in mi['rows'].items():
+            acc = _acc(m, row)
+            for a, r in att.items():
+                ct = r.get('canary_tpr_at_1pct_fpr'); b_ = '**' if a == h else ''
+                ct, ap = '' if ct is None else f"{ct:.3f}", '' if acc is None else f"{aop(acc, r['auc']):.3f}"
+                md.append(f"| {row} | {b_}{a}{b_} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {tpr_label(r, '1pct')} | {tpr_label(r)} | {ct} | {ap} |")
+        for a, r in mi.get('generator', {}).items():
+            md.append(f"| generator | {a} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {tpr_label(r, '1pct')} | {tpr_label(r)} | | |")
+        r0 = mi['rows']['teacher'][h]
+        md += ['', f"{r0['n_members']} members against {r0['n_nonmembers']} non-members: (≤n FP) is the number of false positives an FPR allows, "
+               "(0 FP) a TPR at zero false positives. Canaries: the hardest candidates by the shadows' OUT loss, their TPR at the threshold of 1 % FPR. "
+               "AOP = accuracy ÷ (max(AUC, 1 − AUC)/0.5)².", '', '![ROC](roc.png)']
     md += ['', '## Time', '', '| stage | seconds |', '|---|---|'] + [f"| {k} | {v:.1f} |" for k, v in m['timings'].items()]
     if m.get('resumed'): md += ['', f"Stages reused from an earlier run: {', '.join(m['resumed'])}."]
     atomic_write(o/'report.md', '\n'.join(md) + '\n')
@@ -323,15 +425,15 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     "Refuse, before any work, a run that would fail at a later stage; returns the manifest it will use."
     tr = splits.train
     if cfg.size is None and tr.size > MAX_SIZE: raise KrError(f"images are {tr.size} px: the default models are sized for 8–{MAX_SIZE} px; pass --size (e.g. --size 32)")
-    man = make_manifest(tr, cfg.seed, cfg.member_frac, cfg.nonmember_frac)
+    man = _manifest(cfg, tr)
     members = tr.subset(man.members)
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
     if cfg.audit:
-        half = len(man.shadow_pool) // 2
-        if half < tr.n_classes or len(man.nonmembers) < tr.n_classes:
-            raise KrError(f"{splits.name} is too small to audit: the shadow pool holds {len(man.shadow_pool)} images (each of the {cfg.mia.n_shadows} shadows "
-                          f"trains on about {half}) and there are {len(man.nonmembers)} non-members, for {tr.n_classes} classes; use more data or --no-mia")
+        shadow_data = len(man.candidates) if man.protocol == 'carlini' else len(man.shadow_pool)
+        if shadow_data // 2 < tr.n_classes or len(man.nonmembers) < tr.n_classes or (cfg.mia.control_frac and len(man.control) < tr.n_classes):
+            raise KrError(f"{splits.name} is too small to audit: each of the {cfg.mia.n_shadows} shadows would train on about {shadow_data // 2} images, "
+                          f"with {len(man.nonmembers)} non-members and {len(man.control)} control images, for {tr.n_classes} classes; use more data or --no-mia")
     return man
 
 # %% ../nbs/09_pipeline.ipynb #fd252d4e
@@ -346,6 +448,25 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
         write_report(run, m, splits)
     if show: print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
     return m
+
+def _audit(run, cfg, splits, man, teacher, student, main_v, gen, pool, k) -> dict:
+    "The pipeline's audit: the Teacher with real-data shadows, the Student with its own shadows, both with the control; the generator channel."
+    mcfg, c = _mcfg(cfg, splits, man), cfg.mia
+    prov = lambda d: load_json(run.dir(d)/'model'/'config.json')['provenance']
+    skey = config_hash(_shadow_key(splits, man, mcfg, cfg.train, c))
+    sh = {}
+    def t_shadows():
+        if 'set' not in sh: sh['set'] = stage_shadows(run, splits, man, mcfg, cfg.train, c)[0]
+        return sh['set']
+    control = stage_control(run, splits, man, mcfg, cfg.train, c)
+    audits = {'teacher': _audit_stage(run, 'teacher', splits, man, teacher, run.keys['teacher'], prov('teacher'), t_shadows, skey, control, c, cfg.device)}
+    def s_shadows():
+        if 'student' not in sh: sh['student'] = stage_student_shadows(run, splits, man, t_shadows(), skey, gen, pool, k, main_v)
+        return sh['student']
+    sskey = skey if c.student_shadows == 'real' else f"{skey}-{c.student_shadows}-{run.keys['tuning']}"
+    audits['student'] = _audit_stage(run, 'student', splits, man, student, run.keys[f'student_{main_v}'], prov(f'student_{main_v}'), s_shadows, sskey, control, c, cfg.device)
+    savefig(plot_roc(audits), run.out/'roc.png')
+    return _summary(audits, c, {'generator': stage_generator_mia(run, splits, man, gen, pool, k)})
 
 def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     man, split_res = stage_split(run, splits)
@@ -362,9 +483,6 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     m = {'dataset': splits.name, 'method': cfg.method, 'teacher': tres, 'student': ablations[main_v], 'ablations': ablations, 'tuning': tune_res,
          'manifest': {k: split_res[k] for k in ('n_members', 'n_nonmembers', 'n_shadow_pool')}}
     m['privacy'] = stage_privacy(run, splits, man, gen, pool, k)
-    if cfg.audit:
-        prov = lambda d: load_json(run.dir(d)/'model'/'config.json')['provenance']
-        targets = {'teacher': (teacher, run.keys['teacher'], prov('teacher')), 'student': (students[main_v], run.keys[f'student_{main_v}'], prov(f'student_{main_v}'))}
-        m['mia'] = stage_mia(run, splits, man, targets, _mcfg(cfg, splits, man), cfg.train, cfg.mia)
+    if cfg.audit: m['mia'] = _audit(run, cfg, splits, man, teacher, students[main_v], main_v, gen, pool, k)
     m['timings'], m['resumed'], m['config'] = dict(run.timings), run.resumed, to_jsonable(cfg)
     return m

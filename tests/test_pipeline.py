@@ -24,10 +24,12 @@ def test_run_outputs(full_run):
     assert set(m['ablations']) == {'hard', 'soft', 'gkd'}
     for r in [m['teacher'], m['student'], *m['ablations'].values()]:
         assert {'accuracy', 'balanced_accuracy', 'auroc'} <= set(r) and 0 <= r['accuracy'] <= 1
-    for t in ('teacher', 'student'):
+    assert m['mia']['protocol'] == 'carlini' and m['mia']['headline'] == 'lira_online'
+    for t in ('teacher', 'student', 'teacher (control)', 'student (control)'):
         for a in ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'):
-            r = m['mia'][t][a]
+            r = m['mia']['rows'][t][a]
             assert {'auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr'} <= set(r) and r['auc_ci'][0] <= r['auc'] <= r['auc_ci'][1]
+    assert {'distance', 'denoising_loss'} == set(m['mia']['generator'])
     assert all(v >= 0 for v in m['timings'].values()) and {'teacher', 'generator', 'tuning', 'student_gkd'} <= set(m['timings'])
     for f in ('report.md', 'accuracy.png', 'samples.png', 'roc.png', 'confusion_teacher.png', 'config.json', 'closest_pairs.png'): assert (out/f).exists(), f
     assert m['method'] == 'kr' and {'checkpoint', 'steps', 'guidance'} <= set(m['tuning']['setting'])
@@ -63,7 +65,7 @@ def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
     r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--force', 'student'], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     m = json.loads((out/'metrics.json').read_text())
-    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'mia_teacher', 'shadows'}
+    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
     assert _no_time(m['student']) == _no_time(full_run[1]['student'])
 
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
@@ -79,10 +81,10 @@ def test_mia_command_on_saved_models(full_run, tiny_data, tmp_path, run_cli):
     r = run_cli('mia', f'teacher={teacher},student={student}', '--data', tiny_data, '--manifest', manifest, '--out', tmp_path/'mia', '--n_shadows', 2)
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((tmp_path/'mia'/'metrics.json').read_text())
-    assert set(res['mia']) == {'teacher', 'student'}
+    assert set(res['mia']['rows']) == {'teacher', 'student', 'teacher (control)', 'student (control)'}
     for t in ('teacher', 'student'):
-        assert set(res['mia'][t]) == {'shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'}
-        assert abs(res['mia'][t]['loss']['auc'] - m['mia'][t]['loss']['auc']) < 1e-9  # same manifest, model and attack
+        assert set(res['mia']['rows'][t]) == {'shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'}
+        assert abs(res['mia']['rows'][t]['loss']['auc'] - m['mia']['rows'][t]['loss']['auc']) < 1e-9  # same manifest, model and attack
     assert (tmp_path/'mia'/'roc.png').exists()
 
 def test_mia_refuses_model_trained_on_everything(tiny_data, tmp_path, run_cli):
