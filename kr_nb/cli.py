@@ -14,7 +14,7 @@ from .data import *
 
 # %% auto #0
 __all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'COMMANDS', 'add_config_options', 'config_from', 'data', 'teacher', 'run',
-           'generator', 'sample', 'mia', 'main', 'cli']
+           'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #0597a761
 def _bool(s) -> bool:
@@ -229,6 +229,41 @@ def sample(argv=()):
     print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out}")
     return out
 
+# %% ../nbs/10_cli.ipynb #8a856346
+def caption(argv=()):
+    "Caption the train split with an image-to-text model and write 'class name: caption' prompts."
+    from kr_nb.caption import CaptionConfig, caption_images, make_prompts
+    p = _parser('caption', caption.__doc__)
+    add_config_options(p, CaptionConfig, skip=('device',))
+    a = p.parse_args(argv)
+    cfg = config_from(CaptionConfig, a, device=a.device or 'auto')
+    out = prepare_out(_out(a.out, 'caption', _name(a.data or 'digits')))
+    splits = _data(a)
+    with Timer() as t: caps = caption_images(splits.train, cfg, out/'captions.jsonl', quiet=a.quiet)
+    prompts = make_prompts(splits.train, caps, cfg.prompt)
+    save_json({'prompts': prompts, 'data': splits.train.fingerprint(), 'model': cfg.model, 'seconds': round(t.seconds, 1)}, out/'prompts.json')
+    for q in prompts[:3]: print(f"  {q}")
+    print(f"captioned {len(caps)} images with {cfg.model} in {t.seconds:.0f} s; wrote {out/'captions.jsonl'} and {out/'prompts.json'}")
+    return prompts
+
+def lora(argv=()):
+    "Caption the train split and fine-tune Stable Diffusion with LoRA on the prompts (resumable); writes the adapter."
+    from kr_nb.generator import get_method, for_data
+    m = get_method('tckr')
+    p = _parser('lora', lora.__doc__)
+    add_config_options(p, m.config, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
+    a = p.parse_args(argv)
+    out = prepare_out(_out(a.out, 'lora', _name(a.data or 'digits')))
+    splits = _data(a)
+    gen = m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    with Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
+    params = dict(gen.pipe.unet.named_parameters())
+    total, lora_n = sum(q.numel() for q in params.values()), sum(q.numel() for n, q in params.items() if 'lora' in n)
+    res = {'seconds': round(t.seconds, 1), 'lora_parameters': lora_n, 'unet_parameters': total, 'adapter': str(out/'lora'/'final')}
+    save_json(res, out/'metrics.json')
+    print(f"LoRA adapter ({lora_n:,} parameters; the UNet has {total:,}) in {out/'lora'/'final'} ({t.seconds:.0f} s)")
+    return res
+
 # %% ../nbs/10_cli.ipynb #67646ec0
 def _file_hash(p:Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()[:16]
 
@@ -273,7 +308,7 @@ def mia(argv=()):
     return m
 
 # %% ../nbs/10_cli.ipynb #c5e88658
-COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'mia': mia}
+COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'caption': caption, 'lora': lora, 'mia': mia}
 
 def _usage() -> str:
     lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options)", "", "commands:"]

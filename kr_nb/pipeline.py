@@ -71,7 +71,9 @@ class RunConfig:
 def stage_graph(method:str='kr') -> dict:
     "Each stage of a run of `method` and the stages it depends on."
     m = get_method(method)
-    return {'split': (), 'teacher': ('split',), 'generator': ('split', 'teacher') if m.needs_teacher else ('split',),
+    extra = {s: (prev,) for s, prev in zip(m.stages, ('split',) + tuple(m.stages))}  # a method's own stages (TCKR: captions, LoRA), in a chain
+    gen_deps = (m.stages[-1] if m.stages else 'split',) + (('teacher',) if m.needs_teacher else ())
+    return {'split': (), 'teacher': ('split',), **extra, 'generator': gen_deps,
             'tuning': ('generator', 'teacher'), 'pool': ('tuning',), 'student': ('tuning', 'teacher', 'pool'), 'privacy': ('tuning', 'pool'),
             'shadows': ('split', 'teacher'), 'control': ('split', 'teacher'), 'mia_teacher': ('teacher', 'shadows', 'control'),
             'student_shadows': ('shadows', 'tuning', 'pool', 'student'), 'mia_student': ('student', 'student_shadows', 'control'), 'mia_generator': ('tuning', 'pool')}
@@ -158,12 +160,17 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
     "Fit the method's generator on the members; returns the folder of the saved generator."
     c = run.cfg; m = get_method(c.method); tr = _members(splits, man)
     gcfg = for_data(c.gen, tr, seed=c.seed, device=c.device)
+    gen = m.generator(gcfg, splits.classes)
+    prev = {'split': run.keys['split']}
+    for s in m.stages:  # the method's own stages, each cached: TCKR captions the members, then fine-tunes LoRA
+        run.stage(s, {**prev, 'method': c.method, 'stage': s, 'cfg': gen.stage_key(s)}, lambda d, s=s: getattr(gen, f'stage_{s}')(tr, d, quiet=run.quiet))
+        gen.inputs[s] = run.dir(s); prev = {s: run.keys[s]}
     def fn(d):
-        gen = m.generator(gcfg, splits.classes).fit(tr, d/'work', teacher if m.needs_teacher else None, quiet=run.quiet)
+        gen.fit(tr, d/'work', teacher if m.needs_teacher else None, quiet=run.quiet)
         gen.provenance = provenance(splits.train, man, man.members, 'generator')
         gen.save(d/'generator')
         return {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
-    key = {'split': run.keys['split'], 'method': c.method, 'gen': _any_device(gcfg)}
+    key = {'split': run.keys['split'], **prev, 'method': c.method, 'gen': _any_device(gcfg)}
     if m.needs_teacher: key['teacher'] = run.keys['teacher']
     run.stage('generator', key, fn)
     return run.dir('generator')/'generator'

@@ -13,7 +13,7 @@ from .data import *
 from .generator import Generator
 
 # %% auto #0
-__all__ = ['tiny_data', 'tiny_splits', 'tiny_npz', 'tiny_image_folder', 'ToyConfig', 'ToyGenerator']
+__all__ = ['tiny_data', 'tiny_splits', 'tiny_npz', 'tiny_image_folder', 'ToyConfig', 'ToyGenerator', 'tiny_captioner', 'tiny_sd']
 
 # %% ../nbs/97_test_utils.ipynb #fd2568f8
 def tiny_data(n:int=60, size:int=8, channels:int=1, n_classes:int=3, seed:int=0, noise:float=40., name:str='tiny') -> ImageData:
@@ -65,7 +65,7 @@ def tiny_image_folder(path, n_per_class:int=6, size:int=8, classes=('cat', 'dog'
     if corrupt: (path/classes[0]/'broken.png').write_bytes(b'\x89PNG not really')
     return path
 
-# %% ../nbs/97_test_utils.ipynb #5e2398fa
+# %% ../nbs/97_test_utils.ipynb #94ae4fe5
 @dataclass
 class ToyConfig:
     "Settings of `ToyGenerator`."
@@ -89,3 +89,43 @@ class ToyGenerator(Generator):
     def save_files(self, path): np.savez(path/'stats.npz', mean=self.mean, std=self.std)
     def load_files(self, path):
         with np.load(path/'stats.npz') as z: self.mean, self.std = z['mean'], z['std']
+
+# %% ../nbs/97_test_utils.ipynb #d1e89e5a
+def tiny_captioner(path, seed:int=0) -> Path:
+    "A tiny BLIP captioner (`BlipForConditionalGeneration` and its processor) saved in `path`."
+    import torch
+    from transformers import BlipConfig, BlipForConditionalGeneration, BlipProcessor, BlipImageProcessor, BertTokenizer
+    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + list('abcdefghijklmnopqrstuvwxyz') + ['photo', 'of', 'the', 'image', 'white', 'black']
+    (path/'vocab.txt').write_text('\n'.join(vocab) + '\n')
+    tok = BertTokenizer(str(path/'vocab.txt'))
+    proc = BlipProcessor(image_processor=BlipImageProcessor(size={'height': 32, 'width': 32}), tokenizer=tok)
+    cfg = BlipConfig(vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8),
+                     text_config=dict(vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, max_position_embeddings=64,
+                                      bos_token_id=tok.cls_token_id, pad_token_id=tok.pad_token_id, sep_token_id=tok.sep_token_id, eos_token_id=tok.sep_token_id), projection_dim=32)
+    torch.manual_seed(seed)
+    BlipForConditionalGeneration(cfg).save_pretrained(path); proc.save_pretrained(path)
+    (path/'vocab.txt').unlink()
+    return path
+
+def tiny_sd(path, seed:int=0, sample_size:int=8, block_out_channels=(32, 64), cross_first:bool=True) -> Path:
+    "A tiny Stable Diffusion (UNet2DConditionModel, AutoencoderKL, CLIPTextModel and a byte-level CLIP tokenizer) saved in `path` in the diffusers format."
+    import torch
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+    from diffusers import UNet2DConditionModel, AutoencoderKL, DDPMScheduler, StableDiffusionPipeline
+    chars = list(bytes_to_unicode().values())
+    vocab = {c: i for i, c in enumerate(chars)}
+    vocab.update({c + '</w>': len(chars) + i for i, c in enumerate(chars)}); vocab.update({'<|startoftext|>': len(vocab), '<|endoftext|>': len(vocab) + 1})
+    torch.manual_seed(seed)
+    te = CLIPTextModel(CLIPTextConfig(vocab_size=len(vocab), hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=77, projection_dim=32))
+    down = ('CrossAttnDownBlock2D', 'DownBlock2D') if cross_first else ('DownBlock2D', 'CrossAttnDownBlock2D')
+    unet = UNet2DConditionModel(sample_size=sample_size, in_channels=4, out_channels=4, block_out_channels=tuple(block_out_channels), layers_per_block=1, cross_attention_dim=32,
+                                down_block_types=down, up_block_types=tuple(d.replace('Down', 'Up') for d in reversed(down)), attention_head_dim=(2, 4), norm_num_groups=32)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=('DownEncoderBlock2D', 'DownEncoderBlock2D'), up_block_types=('UpDecoderBlock2D', 'UpDecoderBlock2D'),
+                        block_out_channels=(32, 64), latent_channels=4, sample_size=sample_size * 2, norm_num_groups=32)
+    sched = DDPMScheduler(num_train_timesteps=1000, beta_schedule='scaled_linear', beta_start=0.00085, beta_end=0.012, clip_sample=False)
+    pipe = StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77), unet=unet, scheduler=sched,
+                                   safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+    pipe.save_pretrained(path)
+    return Path(path)

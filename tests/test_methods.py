@@ -76,3 +76,36 @@ def test_bn_needs_a_teacher_with_batchnorm():
     with pytest.raises(KrError, match='Sequential has no BatchNorm layers'):
         BNGenerator(BNConfig(size=8, n_classes=3)).fit(sp.train, teacher=nn.Sequential(nn.Flatten(), nn.Linear(64, 3)))
     assert get_method('bn').needs_teacher and 'teacher' in stage_graph('bn')['generator']
+
+
+def test_tckr_end_to_end_by_command_line(tmp_path):
+    "Captions → LoRA → generation → GKD Student → audit → report, with tiny models built from configs and loaded like hub ids."
+    import time
+    from kr_nb.test_utils import tiny_sd, tiny_captioner
+    data = tiny_npz(tmp_path/'tiny.npz', n=60, size=8, n_classes=3)
+    sd, blip = tiny_sd(tmp_path/'sd'), tiny_captioner(tmp_path/'blip')
+    t = time.time()
+    r = subprocess.run([kr_nb_exe(), 'run', '--method', 'tckr', '--data', data, '--out', tmp_path/'run', '--gen_model', sd, '--gen_caption_model', blip,
+                        '--gen_max_new_tokens', '4', '--gen_resolution', '16', '--gen_epochs', '1', '--gen_bs', '4', '--gen_grad_accum', '1', '--gen_sample_steps', '2',
+                        '--epochs', '2', '--width', '8', '--n_shadows', '2', '--n_per_class', '3', '--clf_epochs', '1', '--quiet'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    print(f"tiny kr_nb run --method tckr: {time.time() - t:.0f} s")
+    out = tmp_path/'run'
+    m = json.loads((out/'metrics.json').read_text())
+    assert m['method'] == 'tckr' and set(m['tuning']['setting']) == {'steps', 'guidance'} and {'teacher', 'student'} <= set(m['mia']['rows'])
+    assert {'captions', 'lora', 'generator'} <= set(m['timings'])
+    caps = (next(out.glob('captions-*'))/'captions.jsonl').read_text().splitlines()
+    assert len(caps) == m['manifest']['n_members'] and (next(out.glob('lora-*'))/'final'/'pytorch_lora_weights.safetensors').exists()
+    assert 'Visual privacy' in (out/'report.md').read_text()
+    r = subprocess.run([kr_nb_exe(), 'sample', out, '--n', '2', '--out', tmp_path/'s.npz', '--quiet'], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    with np.load(tmp_path/'s.npz') as z: assert z['train_images'].shape == (6, 8, 8)
+
+
+def test_tckr_offline_error_is_fast_and_names_the_model(tmp_path, run_cli):
+    import time
+    data = tiny_npz(tmp_path/'tiny.npz', n=60, size=8, n_classes=3)
+    t = time.time()
+    r = run_cli('lora', '--data', data, '--out', tmp_path/'l', '--caption_model', 'none', env={'HF_HUB_OFFLINE': '1'})
+    assert r.returncode == 2 and "cannot load the Stable Diffusion model 'stabilityai/stable-diffusion-2'" in r.stderr and r.stderr.count('\n') == 1, r.stderr
+    assert time.time() - t < 60  # the command's own start-up included
