@@ -44,12 +44,14 @@ class ModelConfig:
     std: tuple = (0.5,)
     pretrained: bool = False  # ImageNet weights for 'tv:'/'timm:' models, when they can be had
     dropout: float = 0.       # dropout before the last layer
+    norm: str = 'batch'       # 'batch', or 'group': BatchNorm replaced by GroupNorm the opacus way (for DP-SGD), ReLUs not in place
     def __post_init__(self):
         self.mean, self.std = tuple(self.mean), tuple(self.std)  # JSON gives lists
         for k in ('width', 'depth'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
         if not 0 <= self.dropout < 1: raise KrError(f"dropout must be in [0, 1), got {self.dropout}")
         if self.n_classes < 2: raise KrError(f"a classifier needs at least 2 classes, got {self.n_classes}")
+        if self.norm not in ('batch', 'group'): raise KrError(f"norm must be 'batch' or 'group', got {self.norm!r}")
 
 @dataclass
 class TrainConfig:
@@ -162,7 +164,16 @@ def build_model(cfg:ModelConfig) -> nn.Module:
     if cfg.arch == 'resnet': m = SmallResNet(cfg)
     elif cfg.arch.split(':')[0] in ('tv', 'timm') and ':' in cfg.arch: m = ZooNet(cfg)
     else: raise KrError(f"unknown arch {cfg.arch!r}: use 'resnet', 'tv:<torchvision model>' or 'timm:<timm model>'")
+    if cfg.norm == 'group': m = _dp_ready(m)
     m.model_config = cfg
+    return m
+
+def _dp_ready(m:nn.Module) -> nn.Module:
+    "BatchNorm replaced by opacus's `ModuleValidator.fix` (GroupNorm), and in-place activations made plain, which opacus's per-sample hooks cannot take."
+    from opacus.validators import ModuleValidator
+    m = ModuleValidator.fix(m)
+    for mod in m.modules():
+        if hasattr(mod, 'inplace'): mod.inplace = False
     return m
 
 # %% ../nbs/02_classifier.ipynb #50eddb72
@@ -186,7 +197,7 @@ class WeightEMA(Callback):
         if self.raw is None: self._swap_in_average()  # no validation ran: still return the average
         self.fitting = False
 
-# %% ../nbs/02_classifier.ipynb #494e958e
+# %% ../nbs/02_classifier.ipynb #bc8db112
 class KeepBest(TrackerCallback):
     "Keep in memory the weights of the epoch with the best monitored validation value; restore them after training."
     def before_fit(self): super().before_fit(); self.best_state, self.best_epoch = None, None
@@ -311,23 +322,28 @@ def load_classifier(path, device=None):
     return model.to(get_device(device)).eval(), cfg
 
 # %% ../nbs/02_classifier.ipynb #8976f5f5
+def _fit_recipe(train, val, mcfg, tcfg, quiet=False):
+    learn = train_classifier(train, val, mcfg, tcfg, quiet=quiet)
+    return learn.model, {'best_epoch': kept_epoch(learn)}
+
 def train_and_evaluate(splits:DataSplits, out=None, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
-                       train_idx=None, quiet:bool=False, eval_split:str='test', manifest:MembershipManifest|None=None):
-    "Train on `splits.train` (or `train_idx` of it, the `manifest`'s members), choose on `val`, report on `eval_split`; returns `(model, metrics)`."
+                       train_idx=None, quiet:bool=False, eval_split:str='test', manifest:MembershipManifest|None=None, fit_fn=None):
+    "Train on `splits.train` (or `train_idx` of it, the `manifest`'s members), choose on `val`, report on `eval_split`; returns `(model, metrics)`. `fit_fn(train, val, mcfg, tcfg) -> (model, record)` replaces the recipe (DP-SGD)."
     tcfg = tcfg or TrainConfig()
     if out is not None: out = prepare_out(out)  # before training: an unwritable folder must not cost the model
     with Timer() as t:
         train = splits.train if train_idx is None else splits.train.subset(train_idx)
         mcfg = mcfg or model_config(train)
-        learn = train_classifier(train, splits.val, mcfg, tcfg, quiet=quiet)
-        res = evaluate(learn.model, splits[eval_split], device=tcfg.device)
-        res['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=tcfg.device).items() if k != 'confusion_matrix'}
+        model, record = (fit_fn or (lambda *a: _fit_recipe(*a, quiet=quiet)))(train, splits.val, mcfg, tcfg)
+        res = evaluate(model, splits[eval_split], device=tcfg.device)
+        res['val'] = {k: v for k, v in evaluate(model, splits.val, device=tcfg.device).items() if k != 'confusion_matrix'}
     prov = provenance(splits.train, manifest, 'all' if train_idx is None else train_idx, 'classifier')
+    mcfg = getattr(model, 'model_config', mcfg)
     res.update(seconds=round(t.seconds, 2), split=eval_split, n_train=len(train), dataset=splits.name, train_indices=prov['train_indices'],
-               best_epoch=kept_epoch(learn), model=asdict(mcfg), train=asdict(tcfg))
+               model=asdict(mcfg), train=asdict(tcfg), **record)
     if out is not None:
-        save_classifier(learn.model, mcfg, out/'model', {'dataset': splits.name, 'train': asdict(tcfg), 'provenance': prov})
+        save_classifier(model, mcfg, out/'model', {'dataset': splits.name, 'train': asdict(tcfg), 'provenance': prov, **record})
         save_json(res, out/'metrics.json')
         fig = plot_confusion(res['confusion_matrix'], splits.classes, f"{splits.name}: {eval_split} accuracy {res['accuracy']:.3f}")
         savefig(fig, out/'confusion.png')
-    return learn.model, res
+    return model, res

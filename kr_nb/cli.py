@@ -102,15 +102,20 @@ MODEL_OPTS = ('arch', 'width', 'depth', 'pretrained', 'dropout')
 def teacher(argv=()):
     "Train a classifier on the real train split, choose its epoch on val, and evaluate it on test."
     from kr_nb.classifier import ModelConfig, TrainConfig, model_config, train_and_evaluate
+    from kr_nb.dp import DPConfig, train_dp
     p = _parser('teacher', teacher.__doc__)
     add_config_options(p, ModelConfig, only=MODEL_OPTS); add_config_options(p, TrainConfig, skip=('seed', 'device'))
+    add_config_options(p, DPConfig, prefix='dp_', title='dp: train with DP-SGD instead (dp_epsilon 0: off)')
     a = p.parse_args(argv)
     tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')  # settings first, then files, then data: cheapest refusal first
+    dcfg = config_from(DPConfig, a, prefix='dp_')
     out = prepare_out(_out(a.out, 'teacher', _name(a.data or 'digits')))
     splits = _data(a)
     mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
-    print(f"training a {mcfg.arch} classifier on {splits!r}")
-    _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet)
+    fit_fn = (lambda tr, va, mc, tc: train_dp(tr, va, mc, dcfg, tc.seed, tc.device)) if dcfg.epsilon else None
+    print(f"training a {mcfg.arch} classifier on {splits!r}" + (f" with DP-SGD (target ε = {dcfg.epsilon:g})" if dcfg.epsilon else ''))
+    _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet, fit_fn=fit_fn)
+    if dcfg.epsilon: print(f"DP-SGD spent ε = {m['epsilon']:.3f} at δ = {m['delta']:.2g} (noise multiplier {m['noise_multiplier']:.2f})")
     print(f"{splits.name} test: {_fmt(m)}  (val accuracy {m['val']['accuracy']:.4f}, best epoch {m['best_epoch']})")
     print(f"wrote {out/'model'}, {out/'metrics.json'} and {out/'confusion.png'}")
     return m
@@ -129,6 +134,7 @@ def _run_parser(cmd:str, doc:str, method:str, only_run=None):
     from kr_nb.gkd import GKDConfig
     from kr_nb.generator import TuneConfig, get_method
     from kr_nb.mia import MIAConfig
+    from kr_nb.dp import DPConfig
     p = _parser(cmd, doc)
     p.add_argument('--force', default=None, help='recompute these stages (comma-separated) and what depends on them')
     run_skip = DATA_OPTS + ('train', 'gkd', 'tune', 'mia', 'gen')
@@ -139,6 +145,7 @@ def _run_parser(cmd:str, doc:str, method:str, only_run=None):
         add_config_options(p, GKDConfig, skip=('variant', 'seed'), title='gkd: Students on synthetic data')
         add_config_options(p, MIAConfig, skip=('seed',), title='mia: the audit')
     add_config_options(p, TuneConfig, skip=('seed',), title='tune: generator settings scored on val')
+    if cmd == 'run': add_config_options(p, DPConfig, prefix='dp_', title='dp: DP-SGD for the Teacher and its shadows (dp_epsilon 0: off)')
     add_config_options(p, get_method(method).config, prefix='gen_', skip=GEN_SKIP, title=f'gen: the {method} generator')
     return p
 
@@ -148,8 +155,9 @@ def _run_config(a, method:str, **kw):
     from kr_nb.gkd import GKDConfig
     from kr_nb.generator import TuneConfig, get_method
     from kr_nb.mia import MIAConfig
+    from kr_nb.dp import DPConfig
     nested = dict(train=config_from(TrainConfig, a), gkd=config_from(GKDConfig, a), tune=config_from(TuneConfig, a),
-                  mia=config_from(MIAConfig, a), gen=config_from(get_method(method).config, a, prefix='gen_'))
+                  mia=config_from(MIAConfig, a), dp=config_from(DPConfig, a, prefix='dp_'), gen=config_from(get_method(method).config, a, prefix='gen_'))
     flat = {f.name: getattr(a, f.name) for f in fields(RunConfig) if f.name not in nested and getattr(a, f.name, None) is not None}
     return RunConfig(**{**flat, **nested, 'method': method, **kw})
 

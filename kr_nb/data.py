@@ -304,7 +304,7 @@ def load_data(source:str='digits', size:int|None=None, channels:int|None=None, s
     s = str(source); p = Path(s).expanduser()
     if s.lower() == 'digits': splits = load_digits_data(size or 16, seed)
     elif s.lower() == 'cifar10': splits = load_cifar10(root, seed=seed)
-    elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), root=root)
+    elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), size=size if size in (64, 128, 224) else 28, root=root)  # MedMNIST+ sizes natively
     elif p.suffix.lower() == '.npz': splits = load_npz(p)
     elif p.is_dir(): splits = load_image_folder(p, size, seed)
     elif p.exists(): raise KrError(f"{p}: not a .npz file or an image folder")
@@ -408,7 +408,7 @@ def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, s
         if bad: raise KrError(f"shadow models used {len(bad)} image(s) the {m.protocol} protocol does not give them (e.g. {sorted(bad)[:3]})")
     return True
 
-# %% ../nbs/01_data.ipynb #c838fcf4
+# %% ../nbs/01_data.ipynb #0a7dcec1
 def provenance(train:ImageData, manifest:MembershipManifest|None=None, used='all', role:str='') -> dict:
     "What a saved model or generator came from: the train split's fingerprint and shape, the manifest, the real images used."
     return {'data': train.fingerprint(), 'size': train.size, 'channels': train.channels, 'classes': list(train.classes),

@@ -132,14 +132,16 @@ def shadow_recipe(tcfg:TrainConfig, n_target:int, n_shadow:int) -> TrainConfig:
     "The target's recipe with epochs scaled so a shadow on `n_shadow` images takes as many optimisation steps as the target on `n_target`."
     return replace(tcfg, epochs=max(1, round(tcfg.epochs * n_target / max(n_shadow, 1))))
 
+def _fit(train, val, mcfg, tcfg): return train_classifier(train, val, mcfg, tcfg, quiet=True).model
+
 def shadow_plan(manifest:MembershipManifest, cfg:MIAConfig) -> tuple:
     "The images shadows draw from (the candidates, or the pool) and their K × N IN mask."
     idx = manifest.candidates if manifest.protocol == 'carlini' else np.asarray(manifest.shadow_pool)
     return idx, _keep_matrix(cfg.n_shadows, len(idx), cfg.seed)
 
 def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig|None=None,
-                  cache=None, quiet:bool=True, match_steps:bool=True) -> ShadowSet:
-    "Train (or load from `cache`) `cfg.n_shadows` shadows with the target's recipe on halves of the candidates (Carlini) or of the pool."
+                  cache=None, quiet:bool=True, match_steps:bool=True, fit_fn=None) -> ShadowSet:
+    "Train (or load from `cache`) `cfg.n_shadows` shadows with the target's recipe (or `fit_fn(train, val, mcfg, tcfg) -> model`, e.g. DP-SGD) on halves of the candidates (Carlini) or of the pool."
     cfg = cfg or MIAConfig(); n_shadows = cfg.n_shadows
     check_manifest(manifest, splits.train)
     if manifest.protocol != cfg.protocol: raise KrError(f"the manifest is for the {manifest.protocol} protocol, the audit config asks for {cfg.protocol}")
@@ -153,9 +155,9 @@ def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConf
         d = cdir/f'shadow_{k:02d}' if cdir else None
         if d is not None and (d/WEIGHTS).exists(): models.append(load_classifier(d, tcfg.device)[0]); continue
         sub = idx[keep[k]]
-        learn = train_classifier(splits.train.subset(sub), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k), quiet=True)
-        if d is not None: save_classifier(learn.model, mcfg, d, {'provenance': provenance(splits.train, manifest, sub, 'shadow'), 'train': asdict(tcfg)})
-        models.append(learn.model)
+        model = (fit_fn or _fit)(splits.train.subset(sub), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k))
+        if d is not None: save_classifier(model, model.model_config, d, {'provenance': provenance(splits.train, manifest, sub, 'shadow'), 'train': asdict(tcfg)})
+        models.append(model)
     sh = ShadowSet(models, keep, idx, flip=tcfg.flip)
     check_manifest(manifest, shadow_used=sh.used())
     return sh
@@ -288,11 +290,11 @@ def loo_audit(splits:DataSplits, manifest:MembershipManifest, shadows:ShadowSet,
     y = np.concatenate(members)
     return {a: attack_metrics(np.concatenate(v), y, cfg.n_boot, cfg.seed) | {'n_models': len(v)} for a, v in pooled.items() if len(v) == len(members)}
 
-def train_control(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, quiet:bool=True):
-    "The no-access control: the target's recipe on the manifest's control slice (no candidate), with the target's number of optimisation steps."
+def train_control(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, fit_fn=None):
+    "The no-access control: the target's recipe (or `fit_fn`) on the manifest's control slice (no candidate), with the target's number of optimisation steps."
     if not manifest.control: raise KrError("the manifest has no control slice (control_frac 0)")
     tc = shadow_recipe(tcfg, len(manifest.members), len(manifest.control))
-    return train_classifier(splits.train.subset(manifest.control), splits.val, mcfg, replace(tc, seed=tc.seed + 999), quiet=quiet).model
+    return (fit_fn or _fit)(splits.train.subset(manifest.control), splits.val, mcfg, replace(tc, seed=tc.seed + 999))
 
 # %% ../nbs/08_mia.ipynb #0131bc96
 def plot_roc(audits:dict, attacks=('lira_online', 'lira_offline', 'shadow')):

@@ -15,6 +15,7 @@ from .generator import *
 from .gkd import GKDConfig, VARIANTS, n_periods, pool_source, train_student
 from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, loo_audit, attack_metrics, tpr_label, plot_roc
 from .memorization import visual_privacy, plot_closest_pairs, nearest_members
+from .dp import DPConfig, train_dp
 
 # %% auto #0
 __all__ = ['MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator',
@@ -45,23 +46,25 @@ class RunConfig:
     nonmember_frac: float = 0.25      # share held out as audit non-members (the rest is the shadow pool)
     arch: str = 'resnet'              # Teacher and Student architecture ('resnet', 'tv:<name>', 'timm:<name>')
     width: int = 32                   # Teacher and Student: small ResNet width
-    variants: tuple = VARIANTS        # Student variants (the GKD ablation): hard, soft, gkd
+    variants: tuple = VARIANTS        # Student variants (the GKD ablation): hard, soft, gkd; none: no Students (a real-data baseline)
     audit: bool = True                # run the membership-inference audit
     train: TrainConfig = None         # Teacher and Student recipe
     gkd: GKDConfig = None             # how Students use the synthetic data
     tune: TuneConfig = None           # how generator settings are scored on the validation split
     mia: MIAConfig = None             # the audit
+    dp: DPConfig = None               # DP-SGD for the Teacher and its shadows (epsilon 0: off)
     gen: object = None                # the method's generator config
     def __post_init__(self):
-        self.variants = tuple(self.variants)
+        self.variants = () if tuple(self.variants) in ((), ('none',)) else tuple(self.variants)
         bad = set(self.variants) - set(VARIANTS)
-        if bad or not self.variants: raise KrError(f"unknown Student variant(s) {sorted(bad)}: use {', '.join(VARIANTS)}")
+        if bad: raise KrError(f"unknown Student variant(s) {sorted(bad)}: use {', '.join(VARIANTS)} or none")
         method = get_method(self.method)
         sd = dict(seed=self.seed, device=self.device)
         self.train = replace(_nested(TrainConfig, self.train, 'train'), **sd)
         self.gkd = replace(_nested(GKDConfig, self.gkd, 'gkd'), seed=self.seed)
         self.tune = replace(_nested(TuneConfig, self.tune, 'tune'), seed=self.seed)
         self.mia = replace(_nested(MIAConfig, self.mia, 'mia'), seed=self.seed)
+        self.dp = _nested(DPConfig, self.dp, 'dp')
         gen = _nested(method.config, self.gen, f'{self.method} generator')
         self.gen = replace(gen, **{k: v for k, v in sd.items() if k in {f.name for f in fields(gen)}})
         if not 0 < self.member_frac <= 1: raise KrError(f"member_frac must be in (0, 1], got {self.member_frac}")
@@ -127,7 +130,11 @@ class Run:
 def _any_device(c): return {**asdict(c), 'device': 'any'} if 'device' in {f.name for f in fields(c)} else asdict(c)  # keys hold the recipe, not where it ran
 def _clean(m:dict): return {k: m[k] for k in ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds') if k in m}
 def _members(splits, man): return splits.train.subset(man.members)
-def _mcfg(c:RunConfig, splits, man): return model_config(_members(splits, man), arch=c.arch, width=c.width)
+def _mcfg(c:RunConfig, splits, man, dp:bool=False): return model_config(_members(splits, man), arch=c.arch, width=c.width, norm='group' if dp and c.dp.epsilon else 'batch')
+def _dp_fit(c:RunConfig):
+    "How the real-data models of a DP run are trained (the Teacher, its shadows, the control): DP-SGD; else the recipe (`None`)."
+    if not c.dp.epsilon: return None
+    return lambda train, val, mcfg, tcfg: train_dp(train, val, mcfg, c.dp, tcfg.seed, tcfg.device)
 
 def _manifest(c:RunConfig, train:ImageData) -> MembershipManifest:
     return make_manifest(train, c.seed, c.member_frac, c.nonmember_frac, c.mia.protocol, c.mia.control_frac)
@@ -150,9 +157,11 @@ def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     "The Teacher: trained on the members, its epoch chosen on val, evaluated on test."
     c = run.cfg
     def fn(d):
-        _, m = train_and_evaluate(splits, d, _mcfg(c, splits, man), c.train, train_idx=man.members, quiet=run.quiet, manifest=man)
-        return _clean(m)
-    res = run.stage('teacher', {'split': run.keys['split'], 'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn)
+        _, m = train_and_evaluate(splits, d, _mcfg(c, splits, man, dp=True), c.train, train_idx=man.members, quiet=run.quiet, manifest=man, fit_fn=_dp_fit(c))
+        return _clean(m) | ({'dp': {k: m[k] for k in ('epsilon', 'target_epsilon', 'delta', 'noise_multiplier', 'best_epoch')}} if c.dp.epsilon else {})
+    key = {'split': run.keys['split'], 'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}
+    if c.dp.epsilon: key['dp'] = asdict(c.dp)
+    res = run.stage('teacher', key, fn)
     return run.load('teacher', lambda: load_classifier(run.dir('teacher')/'model', c.device)[0]), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e1
@@ -232,22 +241,29 @@ def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=
     return res
 
 # %% ../nbs/09_pipeline.ipynb #545d9ce9
-def _shadow_key(splits, man, mcfg, tcfg, cfg) -> dict:
-    return {'data': splits.train.fingerprint(), 'manifest': man.id(), 'model': asdict(mcfg), 'train': _any_device(tcfg),
-            'n_shadows': cfg.n_shadows, 'seed': cfg.seed}
+def _model_fit(c, dp):
+    "The shadows' and control's trainer: DP-SGD's (its model only) when `dp` is on, else the recipe (`None`)."
+    fit = _dp_fit(c) if dp is not None and dp.epsilon else None
+    return None if fit is None else (lambda *a: fit(*a)[0])
 
-def stage_shadows(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig):
-    "The shadow models of the targets' recipe (trained in their own stage, cached as safetensors there)."
-    key = _shadow_key(splits, man, mcfg, tcfg, cfg)
-    run.stage('shadows', key, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet))})
-    return run.load('shadows', lambda: train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'))), config_hash(key)
+def _shadow_key(splits, man, mcfg, tcfg, cfg, dp=None) -> dict:
+    k = {'data': splits.train.fingerprint(), 'manifest': man.id(), 'model': asdict(mcfg), 'train': _any_device(tcfg), 'n_shadows': cfg.n_shadows, 'seed': cfg.seed}
+    return k | ({'dp': asdict(dp)} if dp is not None and dp.epsilon else {})
 
-def stage_control(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig):
-    "The no-access control target: the recipe on the control slice (`None` without one)."
+def stage_shadows(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig, dp:DPConfig|None=None):
+    "The shadow models of the targets' recipe (DP-SGD's for a DP run), trained in their own stage and cached as safetensors there."
+    key = _shadow_key(splits, man, mcfg, tcfg, cfg, dp); fit = _model_fit(run.cfg, dp)
+    run.stage('shadows', key, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet, fit_fn=fit))})
+    return run.load('shadows', lambda: train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'), fit_fn=fit)), config_hash(key)
+
+def stage_control(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig, dp:DPConfig|None=None):
+    "The no-access control target: the recipe (DP-SGD's for a DP run) on the control slice (`None` without one)."
     if not man.control: return None
+    fit = _model_fit(run.cfg, dp)
     def fn(d):
-        save_classifier(train_control(splits, man, mcfg, tcfg), mcfg, d/'model', {'provenance': provenance(splits.train, man, man.control, 'control')}); return {}
-    run.stage('control', _shadow_key(splits, man, mcfg, tcfg, cfg) | {'control': man.control}, fn)
+        model = train_control(splits, man, mcfg, tcfg, fit_fn=fit)
+        save_classifier(model, model.model_config, d/'model', {'provenance': provenance(splits.train, man, man.control, 'control')}); return {}
+    run.stage('control', _shadow_key(splits, man, mcfg, tcfg, cfg, dp) | {'control': man.control}, fn)
     return run.load('control', lambda: load_classifier(run.dir('control')/'model', tcfg.device)[0])
 
 def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control, cfg, device) -> dict:
@@ -380,20 +396,21 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     ax.set_ylim(max(0, min(accs) - 0.1), 1.0); ax.set_ylabel('test accuracy'); ax.set_title(f"{splits.name} ({m['method']}): real test split")
     savefig(fig, o/'accuracy.png')
     savefig(plot_confusion(m['teacher']['confusion_matrix'], splits.classes, 'Teacher'), o/'confusion_teacher.png')
-    savefig(plot_confusion(m['student']['confusion_matrix'], splits.classes, 'Student'), o/'confusion_student.png')
+    if m['student']: savefig(plot_confusion(m['student']['confusion_matrix'], splits.classes, 'Student'), o/'confusion_student.png')
     md = [f"# kr_nb run: {splits.name}", '', f"Method `{m['method']}`, seed {run.cfg.seed}. Config: `config.json`. "
-          f"Members {m['manifest']['n_members']}, non-members {m['manifest']['n_nonmembers']}, shadow pool {m['manifest']['n_shadow_pool']} "
-          f"(indices into the train split; the Teacher and the generator saw members only).", '',
+          f"Membership ({m['manifest'].get('protocol', 'pool')} protocol): members {m['manifest']['n_members']}, non-members {m['manifest']['n_nonmembers']}, "
+          f"shadow pool {m['manifest']['n_shadow_pool']}, control {m['manifest'].get('n_control', 0)} (indices into the train split; the Teacher and the generator "
+          "saw members only)." + (f" The Teacher is trained with DP-SGD: ε = {m['teacher']['dp']['epsilon']:.2f} at δ = {m['teacher']['dp']['delta']:.2g} "
+          f"(target {m['teacher']['dp']['target_epsilon']:g}, noise multiplier {m['teacher']['dp']['noise_multiplier']:.2f})." if m['teacher'].get('dp') else ''), '',
           '## Accuracy on the real test split', '', '| model | accuracy | balanced accuracy | AUROC |', '|---|---|---|---|']
     md += [f"| Teacher (real data) | {m['teacher']['accuracy']:.4f} | {m['teacher']['balanced_accuracy']:.4f} | {m['teacher']['auroc']:.4f} |"]
     md += [f"| Student `{v}` | {r['accuracy']:.4f} | {r['balanced_accuracy']:.4f} | {r['auroc']:.4f} |" for v, r in m['ablations'].items()]
-    t = m['tuning']
-    md += ['', f"Generator setting chosen on the validation split: {_fmt_setting(t['setting'])}, sample filter {t['filter']:g} (val {t['score'].replace('_', ' ')} "
+    t = m.get('tuning')
+    if t: md += ['', f"Generator setting chosen on the validation split: {_fmt_setting(t['setting'])}, sample filter {t['filter']:g} (val {t['score'].replace('_', ' ')} "
            f"of a quick classifier {t['best']['val_' + t['score']]:.4f}; table and heat map in the tuning stage's folder).", '',
            '| Student | epoch kept | synthetic sets seen by then | synthetic images seen |', '|---|---|---|---|']
     md += [f"| `{v}` | {r.get('best_epoch')} | {r.get('sets_seen')} | {r.get('synthetic_seen')} |" for v, r in m['ablations'].items()]
-    md += ['',
-           '![accuracy](accuracy.png) ![samples](samples.png)', '', '![Teacher](confusion_teacher.png) ![Student](confusion_student.png)']
+    md += ['', '![accuracy](accuracy.png)' + (' ![samples](samples.png)' if t else ''), '', '![Teacher](confusion_teacher.png)' + (' ![Student](confusion_student.png)' if m['student'] else '')]
     if m.get('privacy'):
         p = m['privacy']
         md += ['', '## Visual privacy', '', f"Each of {p['n_synthetic']} synthetic images against its nearest member ({p['n_members']} members), and "
@@ -456,40 +473,47 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
     if show: print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
     return m
 
-def _audit(run, cfg, splits, man, teacher, student, main_v, gen, pool, k) -> dict:
-    "The pipeline's audit: the Teacher with real-data shadows, the Student with its own shadows, both with the control; the generator channel."
-    mcfg, c = _mcfg(cfg, splits, man), cfg.mia
+def _audit(run, cfg, splits, man, teacher, student=None, main_v=None, gen=None, pool=None, k:int=1) -> dict:
+    "The pipeline's audit: the Teacher with real-data shadows of its recipe, the Student (when there is one) with its own shadows, both with the control; the generator channel."
+    mcfg, c = _mcfg(cfg, splits, man, dp=True), cfg.mia
     prov = lambda d: load_json(run.dir(d)/'model'/'config.json')['provenance']
-    skey = config_hash(_shadow_key(splits, man, mcfg, cfg.train, c))
+    skey = config_hash(_shadow_key(splits, man, mcfg, cfg.train, c, cfg.dp))
     sh = {}
     def t_shadows():
-        if 'set' not in sh: sh['set'] = stage_shadows(run, splits, man, mcfg, cfg.train, c)[0]
+        if 'set' not in sh: sh['set'] = stage_shadows(run, splits, man, mcfg, cfg.train, c, cfg.dp)[0]
         return sh['set']
-    control = stage_control(run, splits, man, mcfg, cfg.train, c)
+    control = stage_control(run, splits, man, mcfg, cfg.train, c, cfg.dp)
     audits = {'teacher': _audit_stage(run, 'teacher', splits, man, teacher, run.keys['teacher'], prov('teacher'), t_shadows, skey, control, c, cfg.device)}
-    def s_shadows():
-        if 'student' not in sh: sh['student'] = stage_student_shadows(run, splits, man, t_shadows(), skey, gen, pool, k, main_v)
-        return sh['student']
-    sskey = skey if c.student_shadows == 'real' else f"{skey}-{c.student_shadows}-{run.keys['tuning']}"
-    audits['student'] = _audit_stage(run, 'student', splits, man, student, run.keys[f'student_{main_v}'], prov(f'student_{main_v}'), s_shadows, sskey, control, c, cfg.device)
+    extra = {}
+    if student is not None:
+        def s_shadows():
+            if 'student' not in sh: sh['student'] = stage_student_shadows(run, splits, man, t_shadows(), skey, gen, pool, k, main_v)
+            return sh['student']
+        sskey = skey if c.student_shadows == 'real' else f"{skey}-{c.student_shadows}-{run.keys['tuning']}"
+        audits['student'] = _audit_stage(run, 'student', splits, man, student, run.keys[f'student_{main_v}'], prov(f'student_{main_v}'), s_shadows, sskey, control, c, cfg.device)
+        extra['generator'] = stage_generator_mia(run, splits, man, gen, pool, k)
     savefig(plot_roc(audits), run.out/'roc.png')
-    return _summary(audits, c, {'generator': stage_generator_mia(run, splits, man, gen, pool, k)})
+    return _summary(audits, c, extra)
 
 def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     man, split_res = stage_split(run, splits)
     teacher, tres = stage_teacher(run, splits, man)
-    stage_generator(run, splits, man, teacher)
-    gen, tune_res = stage_tuning(run, splits, teacher)
-    gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen sample filter applies to everything sampled from here on
-    if not (run.out/'samples.png').exists() or 'tuning' not in run.resumed:
-        savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
-    pool, k = stage_pool(run, splits, man, gen) if cfg.gkd.synthetic_mode == 'pool' else (None, 1)
-    students, ablations = {}, {}
-    for v in cfg.variants: students[v], ablations[v] = stage_student(run, splits, man, gen, teacher, v, pool, k)
-    main_v = 'gkd' if 'gkd' in cfg.variants else cfg.variants[-1]
-    m = {'dataset': splits.name, 'method': cfg.method, 'teacher': tres, 'student': ablations[main_v], 'ablations': ablations, 'tuning': tune_res,
-         'manifest': {k: split_res[k] for k in ('n_members', 'n_nonmembers', 'n_shadow_pool')}}
-    m['privacy'] = stage_privacy(run, splits, man, gen, pool, k)
-    if cfg.audit: m['mia'] = _audit(run, cfg, splits, man, teacher, students[main_v], main_v, gen, pool, k)
+    m = {'dataset': splits.name, 'method': cfg.method if cfg.variants else 'none (real-data baseline)', 'teacher': tres,
+         'manifest': {k: split_res[k] for k in ('protocol', 'n_members', 'n_nonmembers', 'n_shadow_pool', 'n_control')}}
+    if not cfg.variants:  # a real-data baseline (e.g. DP-SGD): the Teacher and its audit only
+        m.update(student=None, ablations={})
+        if cfg.audit: m['mia'] = _audit(run, cfg, splits, man, teacher)
+    else:
+        stage_generator(run, splits, man, teacher)
+        gen, tune_res = stage_tuning(run, splits, teacher)
+        gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen sample filter applies to everything sampled from here on
+        if not (run.out/'samples.png').exists() or 'tuning' not in run.resumed:
+            savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
+        pool, k = stage_pool(run, splits, man, gen) if cfg.gkd.synthetic_mode == 'pool' else (None, 1)
+        students, ablations = {}, {}
+        for v in cfg.variants: students[v], ablations[v] = stage_student(run, splits, man, gen, teacher, v, pool, k)
+        main_v = 'gkd' if 'gkd' in cfg.variants else cfg.variants[-1]
+        m.update(student=ablations[main_v], ablations=ablations, tuning=tune_res, privacy=stage_privacy(run, splits, man, gen, pool, k))
+        if cfg.audit: m['mia'] = _audit(run, cfg, splits, man, teacher, students[main_v], main_v, gen, pool, k)
     m['timings'], m['resumed'], m['config'] = dict(run.timings), run.resumed, to_jsonable(cfg)
     return m

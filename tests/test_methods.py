@@ -43,7 +43,7 @@ def test_generator_written_here_runs_the_whole_pipeline(tmp_path):
                     tune=TuneConfig(n_per_class=5, clf_epochs=1), mia=MIAConfig(n_shadows=2))
     m = run_pipeline(cfg, tmp_path/'run', quiet=True, splits=tiny_splits(n=90, size=8), show=False)
     assert m['method'] == 'blur_test' and m['tuning']['setting']['shift'] in (0, 1)
-    assert set(m['ablations']) == {'hard', 'soft', 'gkd'} and {'teacher', 'student'} <= set(m['mia'])
+    assert set(m['ablations']) == {'hard', 'soft', 'gkd'} and {'teacher', 'student'} <= set(m['mia']['rows'])
     assert m['privacy']['n_synthetic'] > 0
     gen = load_generator(next((tmp_path/'run').glob('tuning-*'))/'generator')
     assert isinstance(gen, BlurGenerator) and gen.setting == m['tuning']['setting']
