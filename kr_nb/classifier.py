@@ -95,6 +95,7 @@ class Normalize(nn.Module):
     def forward(self, x): return (x - self.mean) / self.std
 
 def conv_bn(ni, nf, stride=1, act=True):
+    "3×3 convolution and BatchNorm (then ReLU when `act`): the block whose BN statistics BN synthesis matches."
     layers = [nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf)]
     return nn.Sequential(*layers, nn.ReLU(inplace=True)) if act else nn.Sequential(*layers)
 
@@ -117,7 +118,9 @@ class SmallResNet(nn.Module):
                 stages.append(BasicBlock(ni, nf, 2 if (i > 0 and j == 0) else 1)); ni = nf
         self.body = nn.Sequential(Normalize(cfg.mean, cfg.std), conv_bn(cfg.channels, w), *stages, nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(4*w, cfg.n_classes))
-    def features(self, x): return self.body(x)
+    def features(self, x):
+        "Pooled penultimate features of `x` (what the Fréchet distance and the generator audit compare)."
+        return self.body(x)
     def forward(self, x): return self.head(self.body(x))
 
 # %% ../nbs/02_classifier.ipynb #02ae3098

@@ -137,6 +137,7 @@ def _run_parser(cmd:str, doc:str, method:str, only_run=None):
     from kr_nb.dp import DPConfig
     p = _parser(cmd, doc)
     p.add_argument('--force', default=None, help='recompute these stages (comma-separated) and what depends on them')
+    p.add_argument('--verbose', action='store_true', help='progress bars even when the output is not a terminal')
     run_skip = DATA_OPTS + ('train', 'gkd', 'tune', 'mia', 'gen')
     add_config_options(p, RunConfig, only=only_run, skip=run_skip, title='run')
     if cmd == 'run': p.add_argument('--no_mia', '--no-mia', dest='audit', action='store_const', const=False, help='skip the membership-inference audit (as --no_audit)')
@@ -169,7 +170,8 @@ def run(argv=()):
     method = _method(argv)
     a = _run_parser('run', run.__doc__, method).parse_args(argv)
     cfg = _run_config(a, method)
-    return run_pipeline(cfg, _out(a.out, 'run', cfg.data), force=_forced(a), quiet=a.quiet)
+    bars = a.verbose or (not a.quiet and sys.stdout.isatty())  # progress bars on a terminal; in a file or CI log, one line per stage
+    return run_pipeline(cfg, _out(a.out, 'run', cfg.data), force=_forced(a), quiet=not bars, log=not a.quiet)
 
 # %% ../nbs/10_cli.ipynb #9522127e
 def generator(argv=()):
@@ -179,7 +181,7 @@ def generator(argv=()):
     a = _run_parser('generator', generator.__doc__, method, only_run=('method', 'arch', 'width')).parse_args(argv)
     cfg = _run_config(a, method, member_frac=1., audit=False, variants=('hard',))
     out = _out(a.out, 'generator', cfg.data)
-    m = run_pipeline(cfg, out, force=_forced(a), quiet=a.quiet, show=False)
+    m = run_pipeline(cfg, out, force=_forced(a), quiet=not (a.verbose or (not a.quiet and sys.stdout.isatty())), show=False, log=not a.quiet)
     res = {'method': method, 'synthetic_accuracy': m['student']['accuracy'], 'synthetic': {k: m['student'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')},
            'teacher': {k: m['teacher'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')}, 'tuning': m['tuning'], 'privacy': m['privacy'], 'timings': m['timings']}
     save_json(res, out/'generator_metrics.json')

@@ -64,7 +64,9 @@ class ImageData:
     def size(self): return self.images.shape[1]
     @property
     def channels(self): return self.images.shape[-1]
-    def counts(self): return np.bincount(self.labels, minlength=self.n_classes)
+    def counts(self) -> np.ndarray:
+        "Images per class (length `n_classes`)."
+        return np.bincount(self.labels, minlength=self.n_classes)
     def subset(self, idx, name=None):
         "The images at `idx` (indices or boolean mask)."
         idx = np.asarray(idx)
@@ -356,10 +358,15 @@ class MembershipManifest:
     control: list = field(default_factory=list)
     @property
     def candidates(self) -> np.ndarray: return np.sort(np.r_[self.members, self.nonmembers]).astype(int)
-    def save(self, path): return save_json(self, path)
-    def id(self) -> str: return config_hash(self, 16)
+    def save(self, path):
+        "Write the manifest as JSON to `path`."
+        return save_json(self, path)
+    def id(self) -> str:
+        "A short hash naming this manifest (recorded by every model trained on it)."
+        return config_hash(self, 16)
     @classmethod
     def load(cls, path):
+        "The manifest saved at `path`; a malformed file gives a one-line error."
         d = load_json(path, 'membership manifest')
         try: return cls(**d)
         except TypeError as e: raise KrError(f"membership manifest {path} is malformed: {e}") from e

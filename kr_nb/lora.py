@@ -55,7 +55,9 @@ class TCKRConfig:
         if self.mixed_precision not in ('fp16', 'bf16', 'no'): raise KrError(f"mixed_precision must be fp16, bf16 or no, got {self.mixed_precision!r}")
         if min(self.sample_steps, default=0) < 1 or min(self.guidances, default=-1) < 0: raise KrError("sample_steps must be ≥ 1 and guidances ≥ 0")
         get_device(self.device)
-    def caption_config(self) -> CaptionConfig: return CaptionConfig(self.caption_model, self.max_new_tokens, prompt=self.prompt, device=self.device)
+    def caption_config(self) -> CaptionConfig:
+        "The `CaptionConfig` of the captioning stage (model, tokens, prompt, device)."
+        return CaptionConfig(self.caption_model, self.max_new_tokens, prompt=self.prompt, device=self.device)
 
 # %% ../nbs/05_lora.ipynb #9cf53a79
 LORA_FILE = 'pytorch_lora_weights.safetensors'

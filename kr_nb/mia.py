@@ -19,8 +19,8 @@ from .classifier import *
 
 # %% auto #0
 __all__ = ['FPRS', 'ATTACKS', 'STUDENT_SHADOWS', 'tpr_at_fpr', 'attack_metrics', 'tpr_label', 'phi', 'shift', 'query_logits',
-           'MIAConfig', 'ShadowSet', 'shadow_recipe', 'shadow_plan', 'train_shadows', 'shokri_attack', 'lira',
-           'lira_pool', 'audit', 'loo_audit', 'train_control', 'plot_roc']
+           'MIAConfig', 'ShadowSet', 'shadow_recipe', 'shadow_plan', 'train_shadows', 'shokri_attack', 'equal_counts',
+           'lira', 'lira_pool', 'audit', 'loo_audit', 'train_control', 'plot_roc']
 
 # %% ../nbs/08_mia.ipynb #83f67397
 FPRS = {'1pct': 0.01, '0.1pct': 0.001}
@@ -109,7 +109,9 @@ class ShadowSet:
     def __init__(self, models, keep, idx, flip:bool=False):
         self.models, self.keep, self.idx, self.flip, self._cache = models, np.asarray(keep, bool), np.asarray(idx), flip, {}
     def __len__(self): return len(self.models)
-    def used(self): return np.unique(self.idx[self.keep.any(0)])
+    def used(self) -> np.ndarray:
+        "Train indices that at least one shadow trained on."
+        return np.unique(self.idx[self.keep.any(0)])
     def keep_for(self, idx) -> np.ndarray:
         "IN masks (K × len(idx)) for train indices `idx` (False where a shadow never saw the image)."
         pos = {int(i): j for j, i in enumerate(self.idx)}
@@ -188,9 +190,17 @@ def _pooled_sd(phis, mask, mu):
     n, imgs = m.sum((0, 1)), (m.sum(0) > 0).sum(0)
     return np.sqrt((((phis - mu) ** 2) * m).sum((0, 1)) / np.maximum(n - imgs, 1))
 
+def equal_counts(keep, seed:int=0) -> tuple:
+    "IN and OUT masks (K×N) that give every candidate the same number of IN and of OUT shadows (the fewest any has), the shadows dropped at random."
+    keep = np.asarray(keep, bool); r = np.random.default_rng(seed).random(keep.shape)
+    def first(mask, m): return mask & (np.where(mask, r, np.inf).argsort(0).argsort(0) < m)
+    return first(keep, keep.sum(0).min()), first(~keep, (~keep).sum(0).min())
+
 def lira(target_phi, shadow_phi, keep, global_variance:bool=True, eps:float=1e-6) -> tuple:
-    "Per-example LiRA: offline (one-sided vs OUT) and online (IN vs OUT) scores; φ: target N×Q, shadows K×N×Q; keep K×N (IN masks)."
-    k_in = keep[..., None]; k_out = ~k_in
+    """Per-example LiRA: offline (one-sided vs OUT) and online (IN vs OUT) scores; φ: target N×Q, shadows K×N×Q; keep K×N (IN masks).
+    Each candidate is fitted on the same number of IN and of OUT shadows (`equal_counts`): a Gaussian fitted on fewer
+    shadows scores lower, which would tie the score to how many shadows saw the image rather than to the target."""
+    k_in, k_out = equal_counts(keep); k_in, k_out = k_in[..., None], k_out[..., None]
     n_in, n_out = k_in.sum(0), k_out.sum(0)
     if (n_out == 0).any(): raise KrError("every candidate needs shadows that did not train on it (OUT)")
     mu_out = (shadow_phi * k_out).sum(0) / n_out

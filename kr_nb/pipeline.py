@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_pipeline.ipynb #2b5760ef
 from __future__ import annotations
-import shutil, hashlib, zipfile
+import shutil, hashlib, zipfile, sys
 from dataclasses import dataclass, asdict, replace, fields, field, is_dataclass
 from pathlib import Path
 import numpy as np
@@ -28,6 +28,7 @@ def _nested(cls, v, what:str):
     "`v` (None, a dict from JSON, or an instance) as a `cls` instance."
     if v is None: return cls()
     if isinstance(v, cls): return v
+    if is_dataclass(v) and type(v).__name__ == cls.__name__: return cls(**asdict(v))  # the same config from a re-imported module (autoreload, notebooks sharing a process)
     if isinstance(v, dict):
         try: return cls(**v)
         except TypeError as e: raise KrError(f"{what} config: {e}") from e
@@ -94,12 +95,17 @@ def dependents(stage:str, method:str='kr') -> set:
 
 class Run:
     "A run folder: stages keyed by config hash, skipped when done, recomputed when forced."
-    def __init__(self, cfg, out, force=(), quiet:bool=False, method:str='kr'):
+    def __init__(self, cfg, out, force=(), quiet:bool=False, method:str='kr', log:bool|None=None):
         self.cfg, self.out, self.quiet, self.method = cfg, prepare_out(out), quiet, method
+        self.log = (not quiet) if log is None else log  # one line per stage (with `quiet`, no progress bars)
         self.forced = set().union(*(dependents(s, method) for s in force)) if force else set()
         self.timings, self.resumed, self.keys = {}, [], {}
-    def folder(self, name:str, key:dict) -> Path: return self.out/f"{name}-{config_hash(key)}"
-    def dir(self, name:str) -> Path: return self.out/f"{name}-{self.keys[name]}"
+    def folder(self, name:str, key:dict) -> Path:
+        "The folder of stage `name` for `key` (named by the key's hash, so another recipe gets another folder)."
+        return self.out/f"{name}-{config_hash(key)}"
+    def dir(self, name:str) -> Path:
+        "The folder of stage `name` as run in this session."
+        return self.out/f"{name}-{self.keys[name]}"
     def done(self, name:str, key:dict) -> bool:
         "Whether stage `name` with `key` has finished before (and is not forced)."
         return (self.folder(name, key)/'stage.json').exists() and not (name.split('_')[0] in self.forced or name in self.forced)
@@ -110,13 +116,14 @@ class Run:
         if (d/'stage.json').exists():
             st = load_json(d/'stage.json', f'stage record of {name}')
             self.timings[name] = st['seconds']; self.resumed.append(name)
-            if not self.quiet: print(f"[{name}] done before ({d.name}): skipped")
+            if self.log: print(f"[{name}] reused ({d.name})", flush=True)
             return st['result']
-        if not self.quiet: print(f"[{name}] running in {d}")
+
         d.mkdir(parents=True, exist_ok=True)
         with Timer() as t: res = fn(d)
         save_json({'result': res, 'seconds': round(t.seconds, 2), 'key': key}, d/'stage.json')
         self.timings[name] = round(t.seconds, 2)
+        if self.log: print(f"[{name}] {t.seconds:.1f} s ({d.name})", flush=True)
         return res
     def load(self, name:str, loader, force:str|None=None):
         "`loader()`, reading stage `name`'s files; unreadable files give an error that says how to recompute the stage."
@@ -461,10 +468,10 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     return man
 
 # %% ../nbs/09_pipeline.ipynb #fd252d4e
-def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True) -> dict:
-    "Run (or resume) a whole experiment into `out`; returns its metrics (`quiet`: no progress; `show`: print the table)."
+def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True, log:bool|None=None) -> dict:
+    "Run (or resume) a whole experiment into `out`; returns its metrics (`quiet`: no progress bars; `log`: a line per stage, default `not quiet`; `show`: print the table)."
     cfg = cfg or RunConfig()
-    run = Run(cfg, out, force, quiet, cfg.method)
+    run = Run(cfg, out, force, quiet, cfg.method, log)
     with RunLock(run.out):
         splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
         check_run(cfg, splits)
@@ -516,4 +523,12 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
         m.update(student=ablations[main_v], ablations=ablations, tuning=tune_res, privacy=stage_privacy(run, splits, man, gen, pool, k))
         if cfg.audit: m['mia'] = _audit(run, cfg, splits, man, teacher, students[main_v], main_v, gen, pool, k)
     m['timings'], m['resumed'], m['config'] = dict(run.timings), run.resumed, to_jsonable(cfg)
+    m['peak_memory_mb'] = _peak_memory_mb()
     return m
+
+def _peak_memory_mb():
+    "Peak resident memory of this process so far (MB; None where the platform does not say)."
+    try: import resource
+    except ImportError: return None
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(r / (2**20 if sys.platform == 'darwin' else 2**10), 1)

@@ -1,0 +1,106 @@
+"""The privacy–utility benchmark: datasets × methods × seeds, one `kr_nb run` process per cell, resumable.
+
+    python benchmarks/privacy_utility.py [--datasets digits,breastmnist,pneumoniamnist] [--methods kr,bn,dp8]
+                                         [--seeds 0,1,2] [--out benchmarks/results] [--runs runs/benchmark] [--extra "--n_shadows 4"]
+
+Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model BLIP"`: the models must exist), and
+`dpE` for DP-SGD at ε = E (the Teacher's architecture trained with DP-SGD, no Students, audited by the same code).
+The Teacher row of each dataset and seed comes from its `kr` run (the Teacher trains on the members only, the same for
+every method at a seed). A cell whose run folder holds `metrics.json` is read, not run again; a killed benchmark
+resumes (and each run resumes its own stages). Writes `results.csv` (one row per cell), `results.md` (mean ± s.d. over
+seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
+error bars over seeds).
+"""
+import argparse, csv, json, os, platform, shlex, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+
+def method_args(method:str, a) -> list:
+    if method in ('kr', 'bn'): return ['--method', method]
+    if method == 'tckr':
+        if not a.tckr: raise SystemExit("method tckr needs --tckr with the model options (e.g. --tckr '--gen_model SD_FOLDER --gen_caption_model BLIP_FOLDER')")
+        return ['--method', 'tckr', *shlex.split(a.tckr)]
+    if method.startswith('dp'): return ['--variants', 'none', '--dp_epsilon', method[2:]]
+    raise SystemExit(f"unknown method {method!r}: use kr, bn, tckr or dpE (e.g. dp8)")
+
+def run_cell(cmd:list, folder:Path, log:Path) -> float:
+    t = time.time()
+    with open(log, 'w') as f: r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode: raise SystemExit(f"{' '.join(map(str, cmd))} failed (exit {r.returncode}); see {log}")
+    return time.time() - t
+
+def rows_of(m:dict, dataset:str, method:str, seed:int) -> list:
+    "The Teacher row (from kr runs) and the method's row: accuracy and the headline attack on the target that method releases."
+    from kr_nb.pipeline import aop
+    mia = m.get('mia', {}); h = mia.get('headline', 'lira_online'); out = []
+    def row(name, clf, att):
+        r = {'dataset': dataset, 'method': name, 'seed': seed, 'accuracy': clf['accuracy'], 'balanced_accuracy': clf['balanced_accuracy'], 'auroc': clf['auroc'],
+             'seconds': round(sum(m['timings'].values()), 1), 'peak_memory_mb': m.get('peak_memory_mb')}
+        if att:
+            r.update(mia_auc=att[h]['auc'], mia_auc_lo=att[h]['auc_ci'][0], mia_auc_hi=att[h]['auc_ci'][1], tpr_1pct=att[h]['tpr_at_1pct_fpr'],
+                     tpr_01pct=att[h]['tpr_at_0.1pct_fpr'], aop=aop(clf['accuracy'], att[h]['auc']), headline=h)
+            ctl = mia['rows'].get(f"{'teacher' if name in ('teacher',) or name.startswith('dp') else 'student'} (control)")
+            if ctl: r['control_auc'] = ctl[h]['auc']
+        if clf.get('dp'): r['epsilon_spent'] = clf['dp']['epsilon']
+        return r
+    rows_ = mia.get('rows', {})
+    if method == 'kr': out.append(row('teacher', m['teacher'], rows_.get('teacher')))
+    if method.startswith('dp'): out.append(row(method, m['teacher'], rows_.get('teacher')))
+    else: out.append(row(method, m['student'], rows_.get('student')))
+    return out
+
+def summarise(rows:list, cmd:str) -> str:
+    keys = ['accuracy', 'balanced_accuracy', 'auroc', 'mia_auc', 'tpr_1pct', 'tpr_01pct', 'aop', 'control_auc', 'seconds', 'peak_memory_mb', 'epsilon_spent']
+    lines = [f"Machine: {platform.node() or '?'} ({os.cpu_count()} CPU threads, {platform.processor() or platform.machine()}), Python {platform.python_version()}.",
+             f"Command: `{cmd}`.", '', 'Mean ± s.d. over seeds (n = seeds); MIA: the headline attack (LiRA online, Carlini protocol) on the released model: '
+             'the Teacher for `teacher` and DP-SGD, the GKD Student for the synthetic-data methods; control: the no-access control target.', '',
+             '| dataset | method | n | accuracy | balanced acc. | AUROC | MIA AUC | TPR@1 % | TPR@0.1 % | AOP | control AUC | minutes | peak MB | ε spent |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    order = {'teacher': 0, 'kr': 1, 'bn': 2, 'tckr': 3}
+    for (ds, me) in sorted({(r['dataset'], r['method']) for r in rows}, key=lambda x: (x[0], order.get(x[1], 9), x[1])):
+        rs = [r for r in rows if r['dataset'] == ds and r['method'] == me]
+        def ms(k, scale=1, fmt='.4f'):
+            v = np.array([r[k] for r in rs if r.get(k) not in (None, '')], float) * scale
+            return '' if not len(v) else f"{v.mean():{fmt}} ± {v.std(ddof=1):{fmt}}" if len(v) > 1 else f"{v.mean():{fmt}}"
+        lines.append(f"| {ds} | {me} | {len(rs)} | {ms('accuracy')} | {ms('balanced_accuracy')} | {ms('auroc')} | {ms('mia_auc', fmt='.3f')} | {ms('tpr_1pct', fmt='.3f')} | "
+                     f"{ms('tpr_01pct', fmt='.3f')} | {ms('aop', fmt='.3f')} | {ms('control_auc', fmt='.3f')} | {ms('seconds', 1/60, '.1f')} | {ms('peak_memory_mb', fmt='.0f')} | {ms('epsilon_spent', fmt='.2f')} |")
+    return '\n'.join(lines) + '\n'
+
+def plot(rows:list, out:Path):
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    for ds in sorted({r['dataset'] for r in rows}):
+        fig, ax = plt.subplots(figsize=(5, 3.6))
+        for me in sorted({r['method'] for r in rows if r['dataset'] == ds}):
+            rs = [r for r in rows if r['dataset'] == ds and r['method'] == me and r.get('mia_auc') not in (None, '')]
+            if not rs: continue
+            x, y = np.array([r['mia_auc'] for r in rs], float), np.array([r['accuracy'] for r in rs], float)
+            ax.errorbar(x.mean(), y.mean(), xerr=x.std(ddof=1) if len(x) > 1 else 0, yerr=y.std(ddof=1) if len(y) > 1 else 0, fmt='o', capsize=3, label=f"{me} (n={len(rs)})")
+        ax.axvline(0.5, color='k', ls=':', lw=1); ax.set(xlabel='MIA AUC (headline attack)', ylabel='test accuracy', title=f"{ds}: privacy–utility")
+        ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(out/f"privacy_utility_{ds}.png", dpi=100); plt.close(fig)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--datasets', default='digits,breastmnist,pneumoniamnist'); ap.add_argument('--methods', default='kr,bn,dp8')
+    ap.add_argument('--seeds', default='0,1,2'); ap.add_argument('--out', default='benchmarks/results', help='where results.csv, results.md and the figures go')
+    ap.add_argument('--runs', default='runs/benchmark', help='where the run folders go (weights: not for git)')
+    ap.add_argument('--extra', default='', help='options passed to every kr_nb run'); ap.add_argument('--tckr', default='')
+    ap.add_argument('--kr_nb', default='kr_nb', help='the command that runs kr_nb (e.g. a pinned environment)')
+    ap.add_argument('--summarise_only', action='store_true', help='read the finished cells, run nothing')
+    a = ap.parse_args()
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    cells = [(d, me, int(s)) for d in a.datasets.split(',') for me in a.methods.split(',') for s in a.seeds.split(',')]
+    rows, t0 = [], time.time()
+    for i, (d, me, s) in enumerate(cells):
+        folder = Path(a.runs)/d/me/f"seed{s}"
+        if not (folder/'metrics.json').exists() and not a.summarise_only:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            cmd = [*shlex.split(a.kr_nb), 'run', '--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra)]
+            dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
+            print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
+        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), d, me, s)
+    with open(out/'results.csv', 'w', newline='') as f:
+        keys = sorted({k for r in rows for k in r}, key=lambda k: (k not in ('dataset', 'method', 'seed'), k))
+        w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(rows)
+    cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
+    (out/'results.md').write_text(summarise(rows, cmd)); plot(rows, out)
+    print((out/'results.md').read_text())
