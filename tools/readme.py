@@ -23,7 +23,8 @@ def render(nb_path='nbs/index.ipynb') -> str:
         for o in c.get('outputs', []):
             txt = o.get('text') if o.get('output_type') == 'stream' else o.get('data', {}).get('text/markdown') or o.get('data', {}).get('text/plain')
             if txt: parts.append(f"```\n{''.join(txt).rstrip()}\n```" if 'text/markdown' not in o.get('data', {}) else ''.join(txt).strip())
-    return '\n\n'.join(p for p in parts if p) + '\n'
+    md = '\n\n'.join(p for p in parts if p) + '\n'
+    return md.replace('](images/', '](nbs/images/')  # the page's images, from the repository root
 
 if __name__ == '__main__':
     root = Path(__file__).resolve().parents[1]
