@@ -241,19 +241,19 @@ def sample(argv=()):
 
 # %% ../nbs/10_cli.ipynb #8a856346
 def caption(argv=()):
-    "Caption the train split with an image-to-text model and write 'class name: caption' prompts."
-    from kr_nb.caption import CaptionConfig, caption_images, make_prompts
+    "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
+    from kr_nb.generator import get_method, for_data
+    m = get_method('tckr')
     p = _parser('caption', caption.__doc__)
-    add_config_options(p, CaptionConfig, skip=('device',))
+    add_config_options(p, m.config, only=m.generator.STAGE_FIELDS['captions'])
     a = p.parse_args(argv)
-    cfg = config_from(CaptionConfig, a, device=a.device or 'auto')
     out = prepare_out(_out(a.out, 'caption', _name(a.data or 'digits')))
     splits = _data(a)
-    with Timer() as t: caps = caption_images(splits.train, cfg, out/'captions.jsonl', quiet=a.quiet)
-    prompts = make_prompts(splits.train, caps, cfg.prompt)
-    save_json({'prompts': prompts, 'data': splits.train.fingerprint(), 'model': cfg.model, 'seconds': round(t.seconds, 1)}, out/'prompts.json')
+    gen = m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    with Timer() as t: res = gen.stage_captions(splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
+    prompts = load_json(out/'prompts.json', 'prompts')['prompts']
     for q in prompts[:3]: print(f"  {q}")
-    print(f"captioned {len(caps)} images with {cfg.model} in {t.seconds:.0f} s; wrote {out/'captions.jsonl'} and {out/'prompts.json'}")
+    print(f"captioned {res['n']} images with {gen.cfg.caption_model} in {t.seconds:.0f} s; wrote {out/'captions.jsonl'} and {out/'prompts.json'}")
     return prompts
 
 def lora(argv=()):
