@@ -23,6 +23,7 @@ from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
 from .core import *
 from .data import *
+from .distributed import own_training
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock', 'SmallResNet',
@@ -243,9 +244,10 @@ def n_epochs(learn:Learner) -> int:
 def fit(learn:Learner, quiet:bool=False) -> Learner:
     "Fit `learn` with the one-cycle policy; the best validation epoch is restored."
     tcfg = learn.train_config
-    if quiet:
-        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
-    else: learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
+    with own_training():  # under a launch of several processes, each trains its own models
+        if quiet:
+            with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
+        else: learn.fit_one_cycle(n_epochs(learn), tcfg.lr)
     learn.model.eval()
     return learn
 

@@ -4,17 +4,18 @@
 
 # %% ../nbs/10_cli.ipynb #5af089be
 from __future__ import annotations
-import sys, os, json, argparse, hashlib, dataclasses
+import sys, os, json, argparse, hashlib, dataclasses, contextlib
 from dataclasses import fields, replace, asdict, MISSING
 from pathlib import Path
 import numpy as np
 from fastcore.docments import docments
 from .core import *
 from .data import *
+from . import distributed as dist
 
 # %% auto #0
-__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'COMMANDS', 'add_config_options', 'config_from', 'data', 'teacher', 'run',
-           'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
+__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'COMMANDS', 'LAUNCHED', 'add_config_options', 'config_from', 'data', 'teacher',
+           'run', 'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #0597a761
 def _bool(s) -> bool:
@@ -184,6 +185,7 @@ def generator(argv=()):
     m = run_pipeline(cfg, out, force=_forced(a), quiet=not (a.verbose or (not a.quiet and sys.stdout.isatty())), show=False, log=not a.quiet)
     res = {'method': method, 'synthetic_accuracy': m['student']['accuracy'], 'synthetic': {k: m['student'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')},
            'teacher': {k: m['teacher'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')}, 'tuning': m['tuning'], 'privacy': m['privacy'], 'timings': m['timings']}
+    if not dist.is_main(): return res
     save_json(res, out/'generator_metrics.json')
     gdir = next(out.glob('tuning-*/generator'))
     print(f"chosen on val: {m['tuning']['setting']} (quick-classifier val accuracy {m['tuning']['best']['val_accuracy']:.4f}); tuned generator in {gdir}")
@@ -214,7 +216,7 @@ def _setting(s:str|None) -> dict:
 
 def sample(argv=()):
     "Write N synthetic images per class from a saved generator as a MedMNIST-layout .npz."
-    from kr_nb.generator import load_generator, balanced_labels
+    from kr_nb.generator import load_generator, balanced_labels, sample_sharded
     p = argparse.ArgumentParser(prog='kr_nb sample', description=sample.__doc__, allow_abbrev=False)
     p.add_argument('gen', help="a saved generator folder, or a run folder (its tuned generator is used)")
     p.add_argument('--out', default='synthetic.npz', help='.npz to write (MedMNIST layout: train_images, train_labels; empty val/test)')
@@ -230,7 +232,8 @@ def sample(argv=()):
     if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
     g = load_generator(_find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
-    syn = g.sample(balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)
+    with dist.together(): syn = sample_sharded(g, balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)  # spread over the processes of a launch
+    if not dist.is_main(): return out
     imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
     tmp = out.with_name(out.name + '.tmp.npz')
     np.savez_compressed(tmp, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),
@@ -270,6 +273,7 @@ def lora(argv=()):
     params = dict(gen.pipe.unet.named_parameters())
     total, lora_n = sum(q.numel() for q in params.values()), sum(q.numel() for n, q in params.items() if 'lora' in n)
     res = {'seconds': round(t.seconds, 1), 'lora_parameters': lora_n, 'unet_parameters': total, 'adapter': str(out/'lora'/'final')}
+    if not dist.is_main(): return res
     save_json(res, out/'metrics.json')
     print(f"LoRA adapter ({lora_n:,} parameters; the UNet has {total:,}) in {out/'lora'/'final'} ({t.seconds:.0f} s)")
     return res
@@ -306,8 +310,9 @@ def mia(argv=()):
             recipe = recipe or (mcfg, tcfg)
             tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'])
         run = Run({'targets': a.targets, 'data': splits.name, 'manifest': asdict(man), 'mia': cfg}, out, quiet=True)
-        with RunLock(out): res = stage_mia(run, splits, man, tg, *recipe, cfg)
+        with RunLock(out) if dist.is_main() else contextlib.nullcontext(): res = stage_mia(run, splits, man, tg, *recipe, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}
+    if not dist.is_main(): return m
     save_json(m, out/'metrics.json'); save_json(run.cfg, out/'config.json')
     from kr_nb.mia import tpr_label
     print(f"{res['protocol']} protocol, {res['n_shadows']} shadows; headline attack {res['headline']}")
@@ -319,6 +324,7 @@ def mia(argv=()):
 
 # %% ../nbs/10_cli.ipynb #c5e88658
 COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'caption': caption, 'lora': lora, 'mia': mia}
+LAUNCHED = ('run', 'generator', 'sample', 'lora', 'mia')  # the commands that work under `accelerate launch` with several processes
 
 def _usage() -> str:
     lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options)", "", "commands:"]
@@ -332,7 +338,9 @@ def main(argv=None):
     cmd = argv[0]
     if cmd not in COMMANDS:
         print(f"kr_nb: error: unknown command {cmd!r} (commands: {', '.join(COMMANDS)})", file=sys.stderr); return 2
-    try: COMMANDS[cmd]([str(v) for v in argv[1:]])
+    try:
+        if dist.world() > 1 and cmd not in LAUNCHED: raise KrError(f"{cmd} runs on one process: start it without accelerate launch / torchrun (these can: {', '.join(LAUNCHED)})")
+        COMMANDS[cmd]([str(v) for v in argv[1:]])
     except KrError as e:
         print(f"kr_nb {cmd}: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:
@@ -342,3 +350,7 @@ def main(argv=None):
 def cli():
     "Console-script wrapper: exit with `main`'s status."
     sys.exit(main())
+
+# %% ../nbs/10_cli.ipynb #8aa17681
+#| eval: false
+if __name__ == '__main__': cli()  # `python -m kr_nb.cli`, e.g. under `accelerate launch -m kr_nb.cli run ...`

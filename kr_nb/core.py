@@ -16,8 +16,8 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: run folders are not locked
 
 # %% auto #0
-__all__ = ['KrError', 'set_seed', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'savefig', 'save_json',
-           'load_json', 'prepare_out', 'RunLock', 'Timer', 'ema_avg_fn', 'ema_model']
+__all__ = ['KrError', 'set_seed', 'launch_env', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'savefig',
+           'save_json', 'load_json', 'prepare_out', 'RunLock', 'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -30,11 +30,23 @@ def set_seed(seed:int=0):
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
 # %% ../nbs/00_core.ipynb #1a479ed4
+_launch = {}
+def launch_env() -> tuple:
+    "(processes, this one's rank, its local rank) as a launcher (`accelerate launch`, `torchrun`) set them, read once: later changes to the environment do not count."
+    if not _launch:
+        v = os.environ.get('WORLD_SIZE', '1')
+        try: _launch['w'] = max(1, int(v))
+        except ValueError: raise KrError(f"WORLD_SIZE={v!r} is not a number of processes") from None
+        _launch['rank'], _launch['local'] = int(os.environ.get('RANK', '0') or 0), int(os.environ.get('LOCAL_RANK', '0') or 0)
+    return _launch['w'], _launch['rank'], _launch['local']
+
 def get_device(device:str|torch.device|None=None # 'auto'/None picks CUDA when present, else 'cpu', 'cuda', 'cuda:1', 'mps'
               ) -> torch.device:
     "The torch device to use: a GPU when one is present, else the CPU; a clear error for one that is not there."
     if isinstance(device, torch.device): return device
-    if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    w, _, local = launch_env(); local = local if w > 1 else None  # one GPU per process under a launcher
+    if device in (None, '', 'auto'): device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device == 'cuda' and local is not None: device = f'cuda:{local}'
     try: d = torch.device(device)
     except (RuntimeError, TypeError) as e: raise KrError(f"unknown device {device!r}: use 'auto', 'cpu' or 'cuda'") from e
     if d.type not in ('cpu', 'cuda', 'mps'): raise KrError(f"device {device!r} cannot train or run models here: use 'auto', 'cpu' or 'cuda'")

@@ -15,6 +15,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .generator import *
+from . import distributed as dist
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'AUGMENTS', 'DiffusionConfig', 'make_unet', 'make_scheduler', 'to_uint8', 'sample_images',
@@ -94,17 +95,18 @@ def to_uint8(x:torch.Tensor) -> np.ndarray:
 
 @torch.inference_mode()
 def sample_images(unet:UNet2DModel, labels, n_classes:int, scheduler, steps:int=20, guidance:float=2., seed:int=0,
-                  bs:int=100, device=None, progress:bool=False) -> np.ndarray:
-    "Sample one image per label with classifier-free guidance: uint8 N×H×W×C."
+                  bs:int=100, device=None, progress:bool=False, only=None) -> np.ndarray:
+    "Sample one image per label with classifier-free guidance: uint8 N×H×W×C (`only`: just those batches of `bs`, in order)."
     dev = get_device(device); unet = unet.to(dev, memory_format=torch.channels_last).eval()
     labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
     if len(labels) and (labels.min() < 0 or labels.max() >= n_classes): raise KrError(f"labels must be in [0, {n_classes}), got {labels.min().item()}..{labels.max().item()}")
     c, s = unet.config.in_channels, unet.config.sample_size
-    g = torch.Generator().manual_seed(seed)
-    noise = torch.randn((len(labels), c, s, s), generator=g)
+    noise = torch.randn((len(labels), c, s, s), generator=torch.Generator().manual_seed(seed))  # the whole set's: a batch's images do not depend on which others are made
     cuda = dev.type == 'cuda'
-    out = []
-    for i in progress_bar(range(0, len(labels), bs), leave=False) if progress else range(0, len(labels), bs):
+    out, starts = [], list(range(0, len(labels), bs))
+    todo = starts if only is None else [starts[j] for j in only]
+    for i in progress_bar(todo, leave=False) if progress else todo:
+        g = torch.Generator().manual_seed(seed * 100_003 + i // bs)  # stochastic samplers' (ddpm) step noise, per batch
         y = labels[i:i+bs].to(dev); x = noise[i:i+bs].to(dev, memory_format=torch.channels_last) * scheduler.init_noise_sigma
         scheduler.set_timesteps(steps)
         null = torch.full_like(y, n_classes)
@@ -155,6 +157,7 @@ def _load_unet(path) -> UNet2DModel:
 class DiffusionGenerator(Generator):
     "KR's class-conditional DDPM generator (method `kr`)."
     kind, config_class = 'kr', DiffusionConfig
+    sample_bs = 100  # images per sampling batch (a batch is the unit of sharded sampling)
     def __init__(self, cfg:DiffusionConfig|None=None, classes=None):
         super().__init__(cfg, classes)
         self.classes = self.classes or [str(i) for i in range(self.cfg.n_classes)]
@@ -188,15 +191,17 @@ def _load_state(d):
 # %% ../nbs/03_diffusion.ipynb #11e6689f
 @patch
 def fit(self:DiffusionGenerator, train:ImageData, out=None, teacher=None, quiet:bool=False, stop_at:int|None=None):
-    "Train on `train` (checkpoints in `out`), resuming from the last checkpoint there; `stop_at` ends early (tests). The Teacher is not used."
-    cfg = self.cfg; dev = get_device(cfg.device)
+    "Train on `train` (checkpoints in `out`), resuming from the last checkpoint there; `stop_at` ends early (tests). The Teacher is not used. Data-parallel under a launcher."
+    cfg = self.cfg; dev = get_device(cfg.device); main = dist.is_main()
+    if out is None and dist.world() > 1: raise KrError("a generator trained by several processes needs an `out` folder they all see")
     self.out = Path(out) if out else Path(tempfile.mkdtemp(prefix='kr_nb_gen_'))
     meta = {'config': asdict(cfg), 'classes': self.classes, 'data': train.fingerprint()}
     if (self.out/'generator_train.json').exists():
         old = load_json(self.out/'generator_train.json')
         if old != to_jsonable(meta): raise KrError(f"{self.out} holds checkpoints of another config or data: use another --out folder")
-    else: save_json(meta, self.out/'generator_train.json')
+    elif main: save_json(meta, self.out/'generator_train.json')
     x_all, y_all = _prep(train, cfg)
+    mine = dist.batch_slice(cfg.bs)  # this process's part of each batch (all of it for one process)
     set_seed(cfg.seed)
     unet = make_unet(cfg).to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg.lr, weight_decay=0.)
@@ -208,13 +213,17 @@ def fit(self:DiffusionGenerator, train:ImageData, out=None, teacher=None, quiet:
         d = _ckpt_dir(self.out, steps[-1]); st = _load_state(d)
         unet.load_state_dict(_load_unet(d/'unet').state_dict()); opt.load_state_dict(st['opt']); lrs.load_state_dict(st['lrs'])
         ema.module.load_state_dict(_load_unet(d/'ema').state_dict()); ema.n_averaged.fill_(int(st['ema_n'])); g.set_state(st['rng']); start = st['step']
-        if not quiet: print(f"resuming from {d} (step {start})")
+        if not quiet and main: print(f"resuming from {d} (step {start})")
+    net = unet
+    if dist.world() > 1:  # DDP through accelerate: the gradients of the processes' equal slices are averaged, i.e. the whole batch's
+        from accelerate import Accelerator
+        net = Accelerator(cpu=dev.type == 'cpu').prepare_model(unet)
     sched, T, N = self.train_sched, cfg.timesteps, len(y_all)
     w = (1. / torch.bincount(y_all, minlength=cfg.n_classes).clamp_min(1))[y_all].double()  # class-balanced draws
     cuda = dev.type == 'cuda'
     unet.train()
     end = min(cfg.train_steps, stop_at or cfg.train_steps)
-    pb = progress_bar(range(start, end), leave=False) if not quiet else range(start, end)
+    pb = progress_bar(range(start, end), leave=False) if not quiet and main else range(start, end)
     for step in pb:
         idx = torch.multinomial(w, cfg.bs, replacement=True, generator=g) if cfg.balanced else torch.randint(0, N, (cfg.bs,), generator=g)
         x0, y = x_all[idx], y_all[idx].clone()
@@ -222,16 +231,17 @@ def fit(self:DiffusionGenerator, train:ImageData, out=None, teacher=None, quiet:
         for j, name in enumerate(cfg.aug):  # each augmentation on for half the images, and told to the UNet through the label
             on = torch.rand(cfg.bs, generator=g) < 0.5
             x0 = torch.where(on[:, None, None, None], AUGMENTS[name](x0), x0); y = y + on.long() * (cfg.n_classes + 1) * 2**j
-        noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)
-        x0, y, noise, t = x0.to(dev, memory_format=torch.channels_last), y.to(dev), noise.to(dev, memory_format=torch.channels_last), t.to(dev)
+        noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)  # the whole batch's draws on every process
+        x0, y, noise, t = x0[mine].to(dev, memory_format=torch.channels_last), y[mine].to(dev), noise[mine].to(dev, memory_format=torch.channels_last), t[mine].to(dev)
         with torch.autocast('cuda', dtype=torch.bfloat16, enabled=cuda and cfg.mixed_precision):
-            pred = unet(sched.add_noise(x0, noise, t), t, class_labels=y).sample
+            pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
         loss = F.mse_loss(pred.float(), noise)
         opt.zero_grad(set_to_none=True); loss.backward()
         torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.)
         opt.step(); lrs.step(); ema.update_parameters(unet)
         if not quiet and step % 50 == 0: pb.comment = f"loss {loss.item():.4f}"
-        if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.train_steps: _save_checkpoint(self.out, unet, ema, opt, lrs, g, step + 1)
+        if main and ((step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.train_steps): _save_checkpoint(self.out, unet, ema, opt, lrs, g, step + 1)
+    dist.barrier()  # the checkpoints are on disk for every process
     cks = list_checkpoints(self.out)
     if cks: self.use({'checkpoint': cks[-1]})
     else: self.unet, self.step = ema.module.eval(), 0  # stopped before the first checkpoint: the EMA weights in memory
@@ -258,12 +268,19 @@ def use(self:DiffusionGenerator, setting:dict):
 
 # %% ../nbs/03_diffusion.ipynb #1cedd48e
 @patch
-def sample(self:DiffusionGenerator, labels, seed:int=0, progress:bool=False, bs:int=100) -> ImageData:
-    "One image per label with the current setting (scheduler, steps, guidance)."
-    labels = self.check_labels(labels); s = self.setting
+def sample(self:DiffusionGenerator, labels, seed:int=0, progress:bool=False, bs:int|None=None, only=None) -> ImageData:
+    "One image per label with the current setting (scheduler, steps, guidance); `only`: just those parts (batches of `bs`, default `sample_bs`)."
+    labels = self.check_labels(labels); s = self.setting; bs = bs or self.sample_bs
     sched = make_scheduler(s['scheduler'], self.train_sched)
-    imgs = sample_images(self.unet, labels, self.cfg.n_classes, sched, s['steps'], s['guidance'], seed, bs, self.cfg.device, progress)
+    imgs = sample_images(self.unet, labels, self.cfg.n_classes, sched, s['steps'], s['guidance'], seed, bs, self.cfg.device, progress, only)
+    if only is not None: labels = labels[np.concatenate([self.parts(labels, bs)[k] for k in only])] if len(only) else labels[:0]
     return ImageData(imgs, labels, self.classes, 'synthetic')
+
+@patch
+def parts(self:DiffusionGenerator, labels, bs:int|None=None) -> list:
+    "The batches of `bs` (default `sample_bs`) images: each one's noise is the whole set's at its positions, so a batch can be made alone."
+    bs = bs or self.sample_bs
+    return [np.arange(i, min(i + bs, len(labels))) for i in range(0, len(labels), bs)]
 
 @patch
 def save_files(self:DiffusionGenerator, path:Path):

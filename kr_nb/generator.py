@@ -14,11 +14,13 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .classifier import *
+from .distributed import together, sharding, share, gather, is_main
 
 # %% auto #0
 __all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'Generator', 'Method', 'register_method',
-           'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'synthetic_like',
-           'frechet_distance', 'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning']
+           'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
+           'shards_in_one', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig', 'tuning_score', 'Filtered',
+           'filtered', 'tune', 'plot_tuning']
 
 # %% ../nbs/02a_generator.ipynb #df24ee85
 GENERATOR_JSON = 'generator.json'
@@ -45,8 +47,11 @@ class Generator:
         self.setting = {**self.setting, **setting}
         return self
     def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
-        "One image per label with the current setting, as `ImageData`."
+        "One image per label with the current setting, as `ImageData` (with `only=[k, ...]`, where `parts` is defined: the images of those parts)."
         raise NotImplementedError
+    def parts(self, labels) -> list:
+        "Index groups of `labels` sampled independently of each other (the unit of sharded sampling); by default one group."
+        return [np.arange(len(labels))]
     def stage_key(self, name:str) -> dict:
         "What an extra stage `name` of the method depends on (its cache key): by default the whole config, device aside."
         return {k: v for k, v in asdict(self.cfg).items() if k != 'device'}
@@ -138,10 +143,32 @@ def balanced_labels(n_per_class:int, n_classes:int) -> np.ndarray:
     "`n_per_class` labels of each class."
     return np.repeat(np.arange(n_classes), n_per_class)
 
+def sample_sharded(gen:Generator, labels, seed:int=0, progress:bool=False) -> ImageData:
+    "`gen.sample(labels, seed)`; in a parallel stage its parts are dealt over the processes and gathered (the same images for any number)."
+    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+    if not sharding(): return gen.sample(labels, seed=seed, progress=progress)
+    parts = gen.parts(labels); mine = share(len(parts))
+    kw = {'only': mine} if len(parts) > 1 else {}
+    got = gen.sample(labels, seed=seed, progress=progress and is_main(), **kw).images if mine else None
+    return ImageData(assemble(len(labels), parts, gather((mine, got))), labels, gen.classes, 'synthetic')
+
+def assemble(n:int, parts:list, pieces:list) -> np.ndarray:
+    "The `n` images from `pieces`, (part numbers, their images in that order) per process."
+    pieces = [(ks, im) for ks, im in pieces if ks]
+    imgs = np.zeros((n,) + pieces[0][1].shape[1:], pieces[0][1].dtype)
+    for ks, im in pieces: imgs[np.concatenate([parts[k] for k in ks])] = im
+    return imgs
+
+def shards_in_one(gen:Generator, labels, seed:int=0, n:int=2) -> np.ndarray:
+    "What `sample_sharded` gathers from `n` processes, made here in one (tests a method's `parts` and `only`)."
+    labels = np.asarray(labels, dtype=np.int64).reshape(-1); parts = gen.parts(labels)
+    pieces = [(ks, gen.sample(labels, seed=seed, only=ks).images if ks else None) for ks in (share(len(parts), r, n) for r in range(n))]
+    return assemble(len(labels), parts, pieces)
+
 def synthetic_like(gen:Generator, counts, seed:int=0, multiple:float=1., progress:bool=False) -> ImageData:
-    "A synthetic set with `multiple` × the class counts `counts` (e.g. the members'), from any generator."
+    "A synthetic set with `multiple` × the class counts `counts` (e.g. the members'), from any generator (sharded in a parallel stage)."
     n = np.maximum(np.round(np.asarray(counts) * multiple).astype(int), 1)
-    return gen.sample(np.repeat(np.arange(len(n)), n), seed=seed, progress=progress)
+    return sample_sharded(gen, np.repeat(np.arange(len(n)), n), seed=seed, progress=progress)
 
 # %% ../nbs/02a_generator.ipynb #bfe112f6
 def frechet_distance(f1:np.ndarray, f2:np.ndarray) -> float:
@@ -204,13 +231,16 @@ class Filtered:
             if not len(need): break
         self.n_unfiltered = len(need)  # images that never passed (kept anyway: the most probable of their tries)
         return ImageData(imgs, labels, self.gen.classes, 'synthetic (filtered)')
+    def parts(self, labels) -> list:
+        "One part: which images are re-sampled depends on the whole set (filtered sampling is not sharded)."
+        return [np.arange(len(labels))]
 
 def filtered(gen, teacher, threshold:float, device=None):
     "`gen` itself when `threshold` is 0, else a `Filtered` view of it: what the pool, the Students and regeneration sample from."
     return gen if not threshold else Filtered(gen, teacher, threshold, device=device)
 
 def _score_setting(gen, labels, val, teacher, fv, cfg, device):
-    with Timer() as t: syn = gen.sample(labels, seed=cfg.seed)
+    with Timer() as t: syn = sample_sharded(gen, labels, seed=cfg.seed)
     learn = train_classifier(syn, val, model_config(syn, width=cfg.clf_width), TrainConfig(epochs=cfg.clf_epochs, seed=cfg.seed, device=device), quiet=True)
     m = evaluate(learn.model, val, device=device)
     row = dict(val_accuracy=m['accuracy'], val_balanced_accuracy=m['balanced_accuracy'], val_auroc=m['auroc'], sample_seconds=round(t.seconds, 2))

@@ -15,6 +15,7 @@ from safetensors.torch import save_file, load_file
 from .core import *
 from .data import *
 from .generator import *
+from . import distributed as dist
 from .caption import CaptionConfig, caption_images, make_prompts, load_pretrained
 
 # %% auto #0
@@ -135,12 +136,12 @@ def train_lora(data:ImageData, prompts:list, cfg:TCKRConfig, out, quiet:bool=Tru
     from diffusers.training_utils import cast_training_params
     from diffusers.utils import convert_unet_state_dict_to_peft
     out = Path(out); dev = get_device(cfg.device); gpu = dev.type == 'cuda'
-    AcceleratorState._reset_state(True); GradientState._reset_state()  # each fine-tuning gets its own settings (accelerate keeps them process-wide)
+    AcceleratorState._reset_state(dist.world() == 1); GradientState._reset_state()  # each fine-tuning gets its own settings (accelerate keeps them process-wide)
     acc = Accelerator(mixed_precision=cfg.mixed_precision if gpu else 'no', gradient_accumulation_steps=cfg.grad_accum, cpu=not gpu)
     dtype = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(cfg.mixed_precision, torch.float32) if gpu else torch.float32
     meta = {'config': asdict(cfg), 'data': data.fingerprint(), 'prompts': config_hash(prompts)}
     if (out/'lora_train.json').exists() and load_json(out/'lora_train.json') != to_jsonable(meta): raise KrError(f"{out} holds LoRA checkpoints of another config or data: use another folder")
-    save_json(meta, out/'lora_train.json')
+    if dist.is_main(): save_json(meta, out/'lora_train.json')
     pipe = load_sd(cfg.model, dev, dtype)
     unet = pipe.unet; unet.requires_grad_(False); pipe.vae.requires_grad_(False); pipe.text_encoder.requires_grad_(False)
     torch.manual_seed(cfg.seed)
@@ -169,10 +170,13 @@ def train_lora(data:ImageData, prompts:list, cfg:TCKRConfig, out, quiet:bool=Tru
         e, b = divmod(m, n_micro_epoch); idx = order(e)[b * cfg.bs:(b + 1) * cfg.bs]
         z = (mean[idx] + std[idx] * torch.randn(mean[idx].shape, generator=g)) * scale
         noise = torch.randn(z.shape, generator=g); t = torch.randint(0, sched.config.num_train_timesteps, (len(idx),), generator=g)
+        mine = np.array_split(np.arange(len(idx)), dist.world())[dist.rank()]  # data-parallel: this process's slice of the batch's draws
+        empty = len(mine) == 0; mine = mine if not empty else np.arange(1)  # a last batch smaller than the processes: a zero-weight example keeps DDP in step
+        z, noise, t, idx = z[mine], noise[mine], t[mine], idx[mine]
         target = noise if sched.config.prediction_type == 'epsilon' else sched.get_velocity(z, noise, t)
         with acc.accumulate(unet):
             pred = unet(sched.add_noise(z, noise, t).to(dev, dtype), t.to(dev), emb[idx].to(dev, dtype)).sample
-            loss = F.mse_loss(pred.float(), target.to(dev))
+            loss = F.mse_loss(pred.float(), target.to(dev)) * (0. if empty else 1.)
             acc.backward(loss)
             if acc.sync_gradients: acc.clip_grad_norm_(params, 1.)
             opt.step(); opt.zero_grad()
@@ -187,6 +191,7 @@ class TCKRGenerator(Generator):
     "Text-conditioned KR: LoRA-fine-tuned Stable Diffusion prompted with 'class name: caption' (method `tckr`)."
     kind, config_class = 'tckr', TCKRConfig
     STAGE_FIELDS = {'captions': ('caption_model', 'max_new_tokens', 'prompt'), 'lora': None}  # what each extra stage's cache depends on
+    PARALLEL_STAGES = ('lora',)  # stages every process of a launch runs together (data-parallel fine-tuning)
     def __init__(self, cfg:TCKRConfig|None=None, classes=None):
         super().__init__(cfg, classes)
         self.inputs, self.pipe, self.prompts = {}, None, {}
@@ -210,7 +215,8 @@ def stage_lora(self:TCKRGenerator, train:ImageData, folder:Path, quiet:bool=True
     pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts')
     if pr['data'] != train.fingerprint(): raise KrError(f"the prompts in {self.inputs['captions']} are for other data")
     pipe = train_lora(train, pr['prompts'], self.cfg, folder, quiet)
-    save_lora(pipe.unet, Path(folder)/'final')
+    if dist.is_main(): save_lora(pipe.unet, Path(folder)/'final')
+    dist.barrier()  # the adapter is on disk for every process
     return {'steps': math.ceil(math.ceil(len(train) / self.cfg.bs) * self.cfg.epochs / self.cfg.grad_accum)}
 
 @patch
@@ -219,7 +225,12 @@ def fit(self:TCKRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=
     self.classes = list(train.classes)
     out = Path(out) if out else Path(tempfile.mkdtemp(prefix='kr_nb_tckr_'))
     for s in ('captions', 'lora'):
-        if s not in self.inputs: self.inputs[s] = out/s; getattr(self, f'stage_{s}')(train, out/s, quiet)
+        if s in self.inputs: continue
+        self.inputs[s] = out/s
+        if s in self.PARALLEL_STAGES: getattr(self, f'stage_{s}')(train, out/s, quiet)  # every process of a launch: data-parallel
+        elif dist.is_main():
+            with dist.alone(): getattr(self, f'stage_{s}')(train, out/s, quiet)
+        dist.barrier()
     pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts')['prompts']
     self.prompts = {c: [p for p, l in zip(pr, train.labels) if l == i] for i, c in enumerate(train.classes)}
     self.pipe = load_lora(load_sd(self.cfg.model, self.cfg.device), Path(self.inputs['lora'])/'final')
@@ -231,24 +242,34 @@ def settings(self:TCKRGenerator) -> list:
     "Guidance × sampler steps: the grid tuning scores."
     return [dict(steps=s, guidance=w) for s, w in itertools.product(self.cfg.sample_steps, self.cfg.guidances)]
 
+def _jobs(gen, labels, seed:int=0) -> list:
+    "Batches of (position, prompt, seed): the j-th image of class c uses prompt j mod n_c and its own seed."
+    jobs = []
+    for c in np.unique(labels):
+        pos, ps = np.flatnonzero(labels == c), gen.prompts[gen.classes[c]]
+        jobs += [(p, ps[j % len(ps)], int(np.random.SeedSequence([seed, int(c), j]).generate_state(1)[0])) for j, p in enumerate(pos)]
+    return [jobs[i:i+gen.cfg.gen_bs] for i in range(0, len(jobs), gen.cfg.gen_bs)]
+
 @patch
-def sample(self:TCKRGenerator, labels, seed:int=0, progress:bool=False) -> ImageData:
-    "One image per label, from the label's class prompts (cycled) with a seed per image, resized to the data's size and channels."
+def parts(self:TCKRGenerator, labels) -> list:
+    "The generation batches: every image has its own seed, so a batch can be made alone."
+    return [np.array([p for p, _, _ in b]) for b in _jobs(self, np.asarray(labels))]
+
+@patch
+def sample(self:TCKRGenerator, labels, seed:int=0, progress:bool=False, only=None) -> ImageData:
+    "One image per label, from the label's class prompts (cycled) with a seed per image, resized to the data's size and channels; `only`: those batches."
     if self.pipe is None: raise KrError("the TCKR generator has no fine-tuned model: fit it first")
     labels = self.check_labels(labels); cfg, s = self.cfg, self.setting; dev = self.pipe.device
-    jobs = []  # (position, prompt, seed): the j-th image of class c uses prompt j mod n_c
-    for c in np.unique(labels):
-        pos, ps = np.flatnonzero(labels == c), self.prompts[self.classes[c]]
-        jobs += [(p, ps[j % len(ps)], int(np.random.SeedSequence([seed, int(c), j]).generate_state(1)[0])) for j, p in enumerate(pos)]
     out = np.zeros((len(labels), cfg.resolution, cfg.resolution, 3), np.uint8)
-    batches = [jobs[i:i+cfg.gen_bs] for i in range(0, len(jobs), cfg.gen_bs)]
+    batches = _jobs(self, labels, seed)
+    if only is not None: batches = [batches[k] for k in only]
     for b in (progress_bar(batches, leave=False) if progress else batches):
         gens = [torch.Generator(dev).manual_seed(sd) for _, _, sd in b]
         ims = self.pipe([p for _, p, _ in b], num_inference_steps=int(s['steps']), guidance_scale=float(s['guidance']), generator=gens,
                         height=cfg.resolution, width=cfg.resolution, output_type='np').images
         out[[p for p, _, _ in b]] = (np.asarray(ims) * 255).round().clip(0, 255).astype(np.uint8)
-    syn = to_channels(resize(ImageData(out, labels, self.classes, 'synthetic'), cfg.size), cfg.channels)
-    return syn
+    idx = np.array([p for b in batches for p, _, _ in b], dtype=int) if only is not None else np.arange(len(labels))
+    return to_channels(resize(ImageData(out[idx], labels[idx], self.classes, 'synthetic'), cfg.size), cfg.channels)
 
 @patch
 def save_files(self:TCKRGenerator, path:Path):

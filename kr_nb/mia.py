@@ -16,6 +16,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .classifier import *
+from . import distributed as dist
 
 # %% auto #0
 __all__ = ['FPRS', 'ATTACKS', 'STUDENT_SHADOWS', 'tpr_at_fpr', 'attack_metrics', 'tpr_label', 'phi', 'shift', 'query_logits',
@@ -152,15 +153,19 @@ def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConf
     if match_steps: tcfg = shadow_recipe(tcfg, len(manifest.members), len(idx) // 2)
     key = config_hash({'data': splits.train.fingerprint(), 'manifest': manifest.id(), 'model': mcfg, 'train': {**asdict(tcfg), 'device': 'any'}, 'k': n_shadows, 'seed': cfg.seed})
     cdir = Path(cache)/f'shadows-{key}' if cache else None
-    models = []
-    for k in (range(n_shadows) if quiet else progress_bar(range(n_shadows))):
+    models, spread = {}, cdir is not None and dist.world() > 1  # with a cache and several processes: shadow k on process k mod N
+    todo = dist.share(n_shadows) if spread else range(n_shadows)
+    for k in (todo if quiet or not dist.is_main() else progress_bar(todo)):
         d = cdir/f'shadow_{k:02d}' if cdir else None
-        if d is not None and (d/WEIGHTS).exists(): models.append(load_classifier(d, tcfg.device)[0]); continue
+        if d is not None and (d/WEIGHTS).exists(): models[k] = load_classifier(d, tcfg.device)[0]; continue
         sub = idx[keep[k]]
-        model = (fit_fn or _fit)(splits.train.subset(sub), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k))
+        with dist.alone(): model = (fit_fn or _fit)(splits.train.subset(sub), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k))
         if d is not None: save_classifier(model, model.model_config, d, {'provenance': provenance(splits.train, manifest, sub, 'shadow'), 'train': asdict(tcfg)})
-        models.append(model)
-    sh = ShadowSet(models, keep, idx, flip=tcfg.flip)
+        models[k] = model
+    if spread:
+        dist.barrier()  # every shadow is on disk
+        models = {k: load_classifier(cdir/f'shadow_{k:02d}', tcfg.device)[0] for k in range(n_shadows)}
+    sh = ShadowSet([models[k] for k in range(n_shadows)], keep, idx, flip=tcfg.flip)
     check_manifest(manifest, shadow_used=sh.used())
     return sh
 

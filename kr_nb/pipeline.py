@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_pipeline.ipynb #2b5760ef
 from __future__ import annotations
-import shutil, hashlib, zipfile, sys
+import shutil, hashlib, zipfile, sys, contextlib
 from dataclasses import dataclass, asdict, replace, fields, field, is_dataclass
 from pathlib import Path
 import numpy as np
@@ -16,6 +16,7 @@ from .gkd import GKDConfig, VARIANTS, n_periods, pool_source, train_student
 from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, loo_audit, attack_metrics, tpr_label, plot_roc
 from .memorization import visual_privacy, plot_closest_pairs, nearest_members
 from .dp import DPConfig, train_dp
+from . import distributed as dist
 
 # %% auto #0
 __all__ = ['MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator',
@@ -109,21 +110,31 @@ class Run:
     def done(self, name:str, key:dict) -> bool:
         "Whether stage `name` with `key` has finished before (and is not forced)."
         return (self.folder(name, key)/'stage.json').exists() and not (name.split('_')[0] in self.forced or name in self.forced)
-    def stage(self, name:str, key:dict, fn, kind:str|None=None):
-        "Result of stage `name` for `key`: loaded when done, else computed by `fn(folder)`."
-        d = self.folder(name, key); self.keys[name] = config_hash(key)
-        if (kind or name) in self.forced and d.exists() and name not in self.timings: shutil.rmtree(d)
+    def stage(self, name:str, key:dict, fn, kind:str|None=None, parallel:bool=False):
+        "Result of stage `name` for `key`: loaded when done, else computed by `fn(folder)` (with several processes: by all together when `parallel`, else by the main one)."
+        d = self.folder(name, key); self.keys[name] = config_hash(key); many, main = dist.world() > 1, dist.is_main()
+        dist.barrier()  # every process looks at the same files
+        if (kind or name) in self.forced and d.exists() and name not in self.timings:
+            if main: shutil.rmtree(d)
+            dist.barrier()
         if (d/'stage.json').exists():
             st = load_json(d/'stage.json', f'stage record of {name}')
             self.timings[name] = st['seconds']; self.resumed.append(name)
-            if self.log: print(f"[{name}] reused ({d.name})", flush=True)
+            if self.log and main: print(f"[{name}] reused ({d.name})", flush=True)
             return st['result']
-
-        d.mkdir(parents=True, exist_ok=True)
-        with Timer() as t: res = fn(d)
-        save_json({'result': res, 'seconds': round(t.seconds, 2), 'key': key}, d/'stage.json')
+        with Timer() as t:
+            if main: d.mkdir(parents=True, exist_ok=True)
+            if parallel:
+                dist.barrier()
+                with dist.together(): res = fn(d)
+                dist.barrier()
+            elif main:
+                with dist.alone(): res = fn(d)  # the others wait for its record
+        if main:
+            save_json({'result': res, 'seconds': round(t.seconds, 2), 'key': key}, d/'stage.json')
+            if self.log: print(f"[{name}] {t.seconds:.1f} s ({d.name})" + (f" on {dist.world()} processes" if parallel and many else ''), flush=True)
+        else: res = load_json(dist.wait_for(d/'stage.json'), f'stage record of {name}')['result']  # the main process's result
         self.timings[name] = round(t.seconds, 2)
-        if self.log: print(f"[{name}] {t.seconds:.1f} s ({d.name})", flush=True)
         return res
     def load(self, name:str, loader, force:str|None=None):
         "`loader()`, reading stage `name`'s files; unreadable files give an error that says how to recompute the stage."
@@ -179,16 +190,17 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
     gen = m.generator(gcfg, splits.classes)
     prev = {'split': run.keys['split']}
     for s in m.stages:  # the method's own stages, each cached: TCKR captions the members, then fine-tunes LoRA
-        run.stage(s, {**prev, 'method': c.method, 'stage': s, 'cfg': gen.stage_key(s)}, lambda d, s=s: getattr(gen, f'stage_{s}')(tr, d, quiet=run.quiet))
+        run.stage(s, {**prev, 'method': c.method, 'stage': s, 'cfg': gen.stage_key(s)}, lambda d, s=s: getattr(gen, f'stage_{s}')(tr, d, quiet=run.quiet),
+                  parallel=s in getattr(gen, 'PARALLEL_STAGES', ()))
         gen.inputs[s] = run.dir(s); prev = {s: run.keys[s]}
     def fn(d):
         gen.fit(tr, d/'work', teacher if m.needs_teacher else None, quiet=run.quiet)
         gen.provenance = provenance(splits.train, man, man.members, 'generator')
-        gen.save(d/'generator')
+        if dist.is_main(): gen.save(d/'generator')
         return {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
     key = {'split': run.keys['split'], **prev, 'method': c.method, 'gen': _any_device(gcfg)}
     if m.needs_teacher: key['teacher'] = run.keys['teacher']
-    run.stage('generator', key, fn)
+    run.stage('generator', key, fn, parallel=True)  # data-parallel training under a launcher
     return run.dir('generator')/'generator'
 
 def stage_tuning(run:Run, splits:DataSplits, teacher):
@@ -196,11 +208,10 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
     c = run.cfg
     def fn(d):
         gen = run.load('generator', lambda: load_generator(run.dir('generator')/'generator', c.device))
-        res = tune(gen, splits.val, teacher, c.tune, quiet=run.quiet, device=c.device)
-        gen.save(d/'generator'); save_json(res, d/'tuning.json')
-        savefig(plot_tuning(res), d/'tuning.png')
+        res = tune(gen, splits.val, teacher, c.tune, quiet=run.quiet or not dist.is_main(), device=c.device)
+        if dist.is_main(): gen.save(d/'generator'); save_json(res, d/'tuning.json'); savefig(plot_tuning(res), d/'tuning.png')
         return {k: res[k] for k in ('setting', 'filter', 'score', 'best', 'selection_split')}
-    res = run.stage('tuning', {'generator': run.keys['generator'], 'teacher': run.keys['teacher'], 'tune': asdict(c.tune)}, fn)
+    res = run.stage('tuning', {'generator': run.keys['generator'], 'teacher': run.keys['teacher'], 'tune': asdict(c.tune)}, fn, parallel=True)  # sampling sharded
     return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e3
@@ -211,9 +222,9 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen):
     c = run.cfg; k = _n_slices(c)
     def fn(d):
         pool = synthetic_like(gen, _members(splits, man).counts(), seed=c.seed + 1, multiple=c.gkd.multiple * k, progress=not run.quiet)
-        np.savez_compressed(d/'pool.npz', images=pool.images, labels=pool.labels)
+        if dist.is_main(): np.savez_compressed(d/'pool.npz', images=pool.images, labels=pool.labels)
         return {'n': len(pool), 'slices': k}
-    run.stage('pool', {'tuning': run.keys['tuning'], 'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}, fn)
+    run.stage('pool', {'tuning': run.keys['tuning'], 'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}, fn, parallel=True)  # sampling sharded
     def read():
         with np.load(run.dir('pool')/'pool.npz', allow_pickle=False) as z: return ImageData(z['images'], z['labels'], splits.classes, 'synthetic pool')
     return run.load('pool', read), k
@@ -223,7 +234,8 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
     c = run.cfg; gk = replace(c.gkd, variant=variant)
     mine = None if pool is None else (pool if variant == 'gkd' else pool_source(pool, k)(0))
     def fn(d):
-        learn = train_student(gen, teacher, _members(splits, man).counts(), splits.val, gk, c.train, _mcfg(c, splits, man), pool=mine, quiet=run.quiet)
+        learn = train_student(gen, teacher, _members(splits, man).counts(), splits.val, gk, c.train, _mcfg(c, splits, man), pool=mine, quiet=run.quiet or not dist.is_main())
+        if not dist.is_main(): return None  # regenerated sets: every process sampled its share; the main process's Student is the result
         m = evaluate(learn.model, splits.test, device=c.device)
         m['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=c.device).items() if k != 'confusion_matrix'}
         save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant, 'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train),
@@ -231,7 +243,8 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
         return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen, 'synthetic_seen': learn.n_synthetic_seen}
     name = f'student_{variant}'
     res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk),
-                           'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn, kind='student')
+                           'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn, kind='student',
+                    parallel=mine is None and dist.world() > 1)  # sets regenerated during training are sampled by all processes
     return run.load(name, lambda: load_classifier(run.dir(name)/'model', c.device)[0]), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e5
@@ -244,7 +257,7 @@ def stage_privacy(run:Run, splits:DataSplits, man:MembershipManifest, gen, pool=
         savefig(plot_closest_pairs(vp), d/'closest_pairs.png')
         return {k: v for k, v in vp.items() if k != 'closest_pairs'}
     res = run.stage('privacy', {'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'split': run.keys['split'], 'seed': c.seed}, fn)
-    shutil.copy(run.dir('privacy')/'closest_pairs.png', run.out/'closest_pairs.png')
+    if dist.is_main(): shutil.copy(run.dir('privacy')/'closest_pairs.png', run.out/'closest_pairs.png')
     return res
 
 # %% ../nbs/09_pipeline.ipynb #545d9ce9
@@ -260,7 +273,7 @@ def _shadow_key(splits, man, mcfg, tcfg, cfg, dp=None) -> dict:
 def stage_shadows(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig, dp:DPConfig|None=None):
     "The shadow models of the targets' recipe (DP-SGD's for a DP run), trained in their own stage and cached as safetensors there."
     key = _shadow_key(splits, man, mcfg, tcfg, cfg, dp); fit = _model_fit(run.cfg, dp)
-    run.stage('shadows', key, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet, fit_fn=fit))})
+    run.stage('shadows', key, lambda d: {'n': len(train_shadows(splits, man, mcfg, tcfg, cfg, cache=d, quiet=run.quiet, fit_fn=fit))}, parallel=True)  # shadow k on process k mod N
     return run.load('shadows', lambda: train_shadows(splits, man, mcfg, tcfg, cfg, cache=run.dir('shadows'), fit_fn=fit)), config_hash(key)
 
 def stage_control(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig, dp:DPConfig|None=None):
@@ -291,8 +304,9 @@ def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, 
         return sh['set']
     skey = config_hash(_shadow_key(splits, man, mcfg, tcfg, cfg))
     control = stage_control(run, splits, man, mcfg, tcfg, cfg)
+    if dist.world() > 1: shadows()  # spread over the processes
     audits = {n: _audit_stage(run, n, splits, man, m, up, prov, shadows, skey, control, cfg, tcfg.device) for n, (m, up, prov) in targets.items()}
-    savefig(plot_roc(audits), run.out/'roc.png')
+    if dist.is_main(): savefig(plot_roc(audits), run.out/'roc.png')
     return _summary(audits, cfg)
 
 def _summary(audits:dict, cfg:MIAConfig, extra:dict|None=None) -> dict:
@@ -319,27 +333,29 @@ def stage_student_shadows(run:Run, splits:DataSplits, man:MembershipManifest, te
     c = run.cfg; mode = c.mia.student_shadows; mcfg = _mcfg(c, splits, man)
     if mode == 'real': return teacher_shadows
     gk = replace(c.gkd, variant=variant); counts = _members(splits, man).counts()
+    def one(d, j):
+        t, members = teacher_shadows.models[j], teacher_shadows.idx[teacher_shadows.keep[j]]
+        if mode == 'distill':
+            mine = pool if pool is None or variant == 'gkd' else pool_source(pool, k)(0)
+            st = train_student(gen, t, counts, splits.val, replace(gk, seed=gk.seed + 1000 + j), c.train, mcfg, pool=mine, quiet=True).model
+        else:
+            sub = Run(_reduced(c), d/f'pipeline_{j:02d}', quiet=True, method=c.method)
+            sman, _ = stage_split(sub, splits, replace(man, members=members.tolist(), nonmembers=[], shadow_pool=[], control=[]))
+            sub.keys['teacher'] = f"{skey}-{j}"
+            stage_generator(sub, splits, sman, t)
+            sgen, sres = stage_tuning(sub, splits, t)
+            sgen = filtered(sgen, t, sres['filter'], c.device)
+            spool, sk = stage_pool(sub, splits, sman, sgen) if c.gkd.synthetic_mode == 'pool' else (None, 1)
+            st, _ = stage_student(sub, splits, sman, sgen, t, variant, spool, sk)
+        save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})
     def fn(d):
-        for j, t in enumerate(teacher_shadows.models):
-            if (d/f'shadow_{j:02d}'/WEIGHTS).exists(): continue
-            members = teacher_shadows.idx[teacher_shadows.keep[j]]
-            if mode == 'distill':
-                mine = pool if pool is None or variant == 'gkd' else pool_source(pool, k)(0)
-                st = train_student(gen, t, counts, splits.val, replace(gk, seed=gk.seed + 1000 + j), c.train, mcfg, pool=mine, quiet=True).model
-            else:
-                sub = Run(_reduced(c), d/f'pipeline_{j:02d}', quiet=True, method=c.method)
-                sman, _ = stage_split(sub, splits, replace(man, members=members.tolist(), nonmembers=[], shadow_pool=[], control=[]))
-                sub.keys['teacher'] = f"{skey}-{j}"
-                stage_generator(sub, splits, sman, t)
-                sgen, sres = stage_tuning(sub, splits, t)
-                sgen = filtered(sgen, t, sres['filter'], c.device)
-                spool, sk = stage_pool(sub, splits, sman, sgen) if c.gkd.synthetic_mode == 'pool' else (None, 1)
-                st, _ = stage_student(sub, splits, sman, sgen, t, variant, spool, sk)
-            save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})
+        for j in dist.share(len(teacher_shadows)):  # shadow j on process j mod N, which owns it (its whole pipeline) alone
+            if not (d/f'shadow_{j:02d}'/WEIGHTS).exists():
+                with dist.alone(): one(d, j)
         return {'n': len(teacher_shadows), 'mode': mode}
     key = {'shadows': skey, 'mode': mode, 'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk), 'train': _any_device(c.train)}
     if mode == 'pipeline': key['budget'] = c.mia.pipeline_budget
-    run.stage('student_shadows', key, fn)
+    run.stage('student_shadows', key, fn, parallel=True)
     def read():
         models = [load_classifier(run.dir('student_shadows')/f'shadow_{j:02d}', c.device)[0] for j in range(len(teacher_shadows))]
         return ShadowSet(models, teacher_shadows.keep, teacher_shadows.idx, teacher_shadows.flip)
@@ -472,12 +488,12 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
     "Run (or resume) a whole experiment into `out`; returns its metrics (`quiet`: no progress bars; `log`: a line per stage, default `not quiet`; `show`: print the table)."
     cfg = cfg or RunConfig()
     run = Run(cfg, out, force, quiet, cfg.method, log)
-    with RunLock(run.out):
+    with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # one launch of N processes holds the folder once
         splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
         check_run(cfg, splits)
         m = _run_stages(run, cfg, splits)
-        write_report(run, m, splits)
-    if show: print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
+        if dist.is_main(): write_report(run, m, splits)
+    if show and dist.is_main(): print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")
     return m
 
 def _audit(run, cfg, splits, man, teacher, student=None, main_v=None, gen=None, pool=None, k:int=1) -> dict:
@@ -490,6 +506,7 @@ def _audit(run, cfg, splits, man, teacher, student=None, main_v=None, gen=None, 
         if 'set' not in sh: sh['set'] = stage_shadows(run, splits, man, mcfg, cfg.train, c, cfg.dp)[0]
         return sh['set']
     control = stage_control(run, splits, man, mcfg, cfg.train, c, cfg.dp)
+    if dist.world() > 1: t_shadows()  # several processes: the shadows are spread over them here, not inside an audit stage (the main process's)
     audits = {'teacher': _audit_stage(run, 'teacher', splits, man, teacher, run.keys['teacher'], prov('teacher'), t_shadows, skey, control, c, cfg.device)}
     extra = {}
     if student is not None:
@@ -497,9 +514,10 @@ def _audit(run, cfg, splits, man, teacher, student=None, main_v=None, gen=None, 
             if 'student' not in sh: sh['student'] = stage_student_shadows(run, splits, man, t_shadows(), skey, gen, pool, k, main_v)
             return sh['student']
         sskey = skey if c.student_shadows == 'real' else f"{skey}-{c.student_shadows}-{run.keys['tuning']}"
+        if dist.world() > 1: s_shadows()
         audits['student'] = _audit_stage(run, 'student', splits, man, student, run.keys[f'student_{main_v}'], prov(f'student_{main_v}'), s_shadows, sskey, control, c, cfg.device)
         extra['generator'] = stage_generator_mia(run, splits, man, gen, pool, k)
-    savefig(plot_roc(audits), run.out/'roc.png')
+    if dist.is_main(): savefig(plot_roc(audits), run.out/'roc.png')
     return _summary(audits, c, extra)
 
 def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
@@ -514,7 +532,7 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
         stage_generator(run, splits, man, teacher)
         gen, tune_res = stage_tuning(run, splits, teacher)
         gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen sample filter applies to everything sampled from here on
-        if not (run.out/'samples.png').exists() or 'tuning' not in run.resumed:
+        if dist.is_main() and (not (run.out/'samples.png').exists() or 'tuning' not in run.resumed):
             savefig(show_grid(gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed), 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
         pool, k = stage_pool(run, splits, man, gen) if cfg.gkd.synthetic_mode == 'pool' else (None, 1)
         students, ablations = {}, {}
