@@ -171,12 +171,13 @@ def train_lora(data:ImageData, prompts:list, cfg:TCKRConfig, out, quiet:bool=Tru
         z = (mean[idx] + std[idx] * torch.randn(mean[idx].shape, generator=g)) * scale
         noise = torch.randn(z.shape, generator=g); t = torch.randint(0, sched.config.num_train_timesteps, (len(idx),), generator=g)
         mine = np.array_split(np.arange(len(idx)), dist.world())[dist.rank()]  # data-parallel: this process's slice of the batch's draws
-        empty = len(mine) == 0; mine = mine if not empty else np.arange(1)  # a last batch smaller than the processes: a zero-weight example keeps DDP in step
+        share = len(mine) * dist.world() / len(idx)  # DDP averages the processes' gradients: weighted so the average is the whole batch's mean, slices equal or not
+        if not len(mine): mine = np.arange(1)  # a last batch smaller than the processes: a zero-weight example keeps DDP in step
         z, noise, t, idx = z[mine], noise[mine], t[mine], idx[mine]
         target = noise if sched.config.prediction_type == 'epsilon' else sched.get_velocity(z, noise, t)
         with acc.accumulate(unet):
             pred = unet(sched.add_noise(z, noise, t).to(dev, dtype), t.to(dev), emb[idx].to(dev, dtype)).sample
-            loss = F.mse_loss(pred.float(), target.to(dev)) * (0. if empty else 1.)
+            loss = F.mse_loss(pred.float(), target.to(dev)) * share
             acc.backward(loss)
             if acc.sync_gradients: acc.clip_grad_norm_(params, 1.)
             opt.step(); opt.zero_grad()

@@ -18,7 +18,7 @@ import pytest
 from safetensors.numpy import load_file
 from kr_nb.test_utils import tiny_npz
 
-TINY = ['--gen_train_steps', '40', '--epochs', '5', '--width', '8', '--n_shadows', '4', '--quiet', '--device', 'cpu']
+TINY = ['--gen_train_steps', '40', '--epochs', '5', '--bs', '8', '--width', '8', '--n_shadows', '4', '--quiet', '--device', 'cpu']
 ENV = {'CUDA_VISIBLE_DEVICES': '', 'OMP_NUM_THREADS': '1'}  # CPU processes over gloo, one thread each, as the 1-process run
 
 def launch(n:int, *args, timeout=900):
@@ -84,6 +84,20 @@ def test_metrics_identical(runs):
     assert _strip(m1['mia']) == _strip(m2['mia'])  # the audit: shadow logits, LiRA, intervals, canaries
     assert (two/'report.md').exists() and (two/'roc.png').exists() and not list(two.glob('.*.tmp'))
 
+def test_regenerated_sets(runs, tmp_path):
+    "GKD with sets regenerated during training: every process samples its share of each new set; the Student is the same."
+    one, _, data = runs
+    regen = ['--synthetic_mode', 'regenerate', '--regenerate_every', '2', '--variants', 'gkd', '--no-mia']
+    r1, _ = launch(1, 'run', '--data', data, '--out', tmp_path/'a', *TINY, *regen)
+    assert r1.returncode == 0, r1.stderr[-3000:]
+    (tmp_path/'b').mkdir()
+    for d in (tmp_path/'a').iterdir():
+        if d.is_dir() and d.name.split('-')[0] in ('split', 'teacher', 'generator'): shutil.copytree(d, tmp_path/'b'/d.name, symlinks=True)
+    r2, _ = launch(2, 'run', '--data', data, '--out', tmp_path/'b', *TINY, *regen)
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    m1, m2 = (json.loads((tmp_path/r/'metrics.json').read_text())['student'] for r in 'ab')
+    assert m1['sets_seen'] >= 2 and _strip(m1) == _strip(m2)  # at least one set regenerated before the kept epoch
+
 def test_generator_data_parallel(runs, tmp_path):
     "The generator trained by 2 processes (half of each batch each) against 1: the same recipe, equal up to float rounding."
     one, _, data = runs
@@ -101,3 +115,33 @@ def test_one_process_commands_refused(runs):
     _, _, data = runs
     r, _ = launch(2, 'data', '--data', data)
     assert r.returncode != 0 and 'runs on one process' in r.stderr
+
+def test_lora_data_parallel(tmp_path):
+    "`kr_nb lora` with 2 processes (each fine-tunes on half of every batch) against 1: the adapters agree up to float rounding."
+    from kr_nb.test_utils import tiny_sd
+    data = tiny_npz(tmp_path/'tiny.npz', n=40, size=8, n_classes=2); sd = tiny_sd(tmp_path/'sd')
+    opts = ['--data', data, '--model', sd, '--caption_model', 'none', '--resolution', '16', '--epochs', '2', '--bs', '4', '--grad_accum', '1', '--device', 'cpu', '--quiet']
+    ws = []
+    for n in (1, 2):
+        r, _ = launch(n, 'lora', *opts, '--out', tmp_path/f'l{n}')
+        assert r.returncode == 0, r.stderr[-3000:]
+        ws.append(load_file(str(tmp_path/f'l{n}'/'lora'/'final'/'pytorch_lora_weights.safetensors')))
+    assert ws[0].keys() == ws[1].keys() and len(ws[0]) > 0
+    a, b = (np.concatenate([w[k].ravel() for k in sorted(w)]) for w in ws)
+    rel = np.abs(a - b).max() / np.abs(a).max()
+    print(f"\nLoRA adapter, 1 vs 2 processes: max |diff| / max |w| = {rel:.2e}")
+    assert rel < 1e-3 and np.abs(a).max() > 0
+
+def test_sample_and_mia_commands(runs, tmp_path):
+    "`kr_nb sample` (120 images: two sampling batches, one per process) and `kr_nb mia` (shadows spread) with 2 processes write what 1 process writes."
+    one, _, data = runs
+    for n in (1, 2):
+        r, _ = launch(n, 'sample', one, '--n', '40', '--seed', '3', '--out', tmp_path/f's{n}.npz', '--quiet', '--device', 'cpu')
+        assert r.returncode == 0, r.stderr[-3000:]
+        r, _ = launch(n, 'mia', f"teacher={_stage(one, 'teacher')/'model'}", '--data', data, '--manifest', _stage(one, 'split')/'manifest.json',
+                      '--n_shadows', '4', '--out', tmp_path/f'm{n}', '--device', 'cpu')
+        assert r.returncode == 0, r.stderr[-3000:]
+    a, b = np.load(tmp_path/'s1.npz'), np.load(tmp_path/'s2.npz')
+    assert a['train_images'].shape[0] == 120 and np.array_equal(a['train_images'], b['train_images']) and np.array_equal(a['train_labels'], b['train_labels'])
+    m1, m2 = (json.loads((tmp_path/f'm{n}'/'metrics.json').read_text())['mia'] for n in (1, 2))
+    assert _strip(m1) == _strip(m2) and 'teacher' in m1['rows']
