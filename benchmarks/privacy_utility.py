@@ -10,6 +10,9 @@ every method at a seed). A cell whose run folder holds `metrics.json` is read, n
 resumes (and each run resumes its own stages). Writes `results.csv` (one row per cell), `results.md` (mean ± s.d. over
 seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
 error bars over seeds).
+
+On a multi-GPU node each cell can run on all GPUs: `--kr_nb "accelerate launch --multi_gpu --num_processes 8 -m kr_nb.cli"`
+(the runner itself stays one process; see the `distributed` docs page).
 """
 import argparse, csv, json, os, platform, shlex, subprocess, sys, time
 from pathlib import Path
