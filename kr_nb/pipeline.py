@@ -100,7 +100,7 @@ class Run:
         self.cfg, self.out, self.quiet, self.method = cfg, prepare_out(out), quiet, method
         self.log = (not quiet) if log is None else log  # one line per stage (with `quiet`, no progress bars)
         self.forced = set().union(*(dependents(s, method) for s in force)) if force else set()
-        self.timings, self.resumed, self.keys = {}, [], {}
+        self.timings, self.resumed, self.keys, self._inner = {}, [], {}, []  # _inner: seconds of the stages run inside the running ones
     def folder(self, name:str, key:dict) -> Path:
         "The folder of stage `name` for `key` (named by the key's hash, so another recipe gets another folder)."
         return self.out/f"{name}-{config_hash(key)}"
@@ -122,19 +122,24 @@ class Run:
             self.timings[name] = st['seconds']; self.resumed.append(name)
             if self.log and main: print(f"[{name}] reused ({d.name})", flush=True)
             return st['result']
-        with Timer() as t:
-            if main: d.mkdir(parents=True, exist_ok=True)
-            if parallel:
-                dist.barrier()
-                with dist.together(): res = fn(d)
-                dist.barrier()
-            elif main:
-                with dist.alone(): res = fn(d)  # the others wait for its record
+        self._inner.append(0.)
+        try:
+            with Timer() as t:
+                if main: d.mkdir(parents=True, exist_ok=True)
+                if parallel:
+                    dist.barrier()
+                    with dist.together(): res = fn(d)
+                    dist.barrier()
+                elif main:
+                    with dist.alone(): res = fn(d)  # the others wait for its record
+        finally: inner = self._inner.pop()
+        own = round(max(t.seconds - inner, 0.), 2)  # a stage's own time: one it ran inside (shadows inside an audit) counts once, as itself
+        if self._inner: self._inner[-1] += t.seconds
         if main:
-            save_json({'result': res, 'seconds': round(t.seconds, 2), 'key': key}, d/'stage.json')
-            if self.log: print(f"[{name}] {t.seconds:.1f} s ({d.name})" + (f" on {dist.world()} processes" if parallel and many else ''), flush=True)
+            save_json({'result': res, 'seconds': own, 'key': key}, d/'stage.json')
+            if self.log: print(f"[{name}] {own:.1f} s ({d.name})" + (f" on {dist.world()} processes" if parallel and many else ''), flush=True)
         else: res = load_json(dist.wait_for(d/'stage.json'), f'stage record of {name}')['result']  # the main process's result
-        self.timings[name] = round(t.seconds, 2)
+        self.timings[name] = own
         return res
     def load(self, name:str, loader, force:str|None=None):
         "`loader()`, reading stage `name`'s files; unreadable files give an error that says how to recompute the stage."
