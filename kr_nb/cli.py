@@ -243,16 +243,21 @@ def sample(argv=()):
     return out
 
 # %% ../nbs/10_cli.ipynb #8a856346
-def caption(argv=()):
-    "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
+def _tckr_command(name:str, doc:str, argv, **opts):
+    "Parse a TCKR stage command's options (`opts`: which config fields it offers); returns the options, its output folder, the data and the generator."
     from kr_nb.generator import get_method, for_data
     m = get_method('tckr')
-    p = _parser('caption', caption.__doc__)
-    add_config_options(p, m.config, only=m.generator.STAGE_FIELDS['captions'])
+    p = _parser(name, doc)
+    add_config_options(p, m.config, **opts)
     a = p.parse_args(argv)
-    out = prepare_out(_out(a.out, 'caption', _name(a.data or 'digits')))
+    out = prepare_out(_out(a.out, name, _name(a.data or 'digits')))
     splits = _data(a)
-    gen = m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    return a, out, splits, m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+
+def caption(argv=()):
+    "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
+    from kr_nb.generator import get_method
+    a, out, splits, gen = _tckr_command('caption', caption.__doc__, argv, only=get_method('tckr').generator.STAGE_FIELDS['captions'])
     with Timer() as t: res = gen.stage_captions(splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
     prompts = load_json(out/'prompts.json', 'prompts')['prompts']
     for q in prompts[:3]: print(f"  {q}")
@@ -261,14 +266,7 @@ def caption(argv=()):
 
 def lora(argv=()):
     "Caption the train split and fine-tune Stable Diffusion with LoRA on the prompts (resumable); writes the adapter."
-    from kr_nb.generator import get_method, for_data
-    m = get_method('tckr')
-    p = _parser('lora', lora.__doc__)
-    add_config_options(p, m.config, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
-    a = p.parse_args(argv)
-    out = prepare_out(_out(a.out, 'lora', _name(a.data or 'digits')))
-    splits = _data(a)
-    gen = m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    a, out, splits, gen = _tckr_command('lora', lora.__doc__, argv, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
     with Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
     params = dict(gen.pipe.unet.named_parameters())
     total, lora_n = sum(q.numel() for q in params.values()), sum(q.numel() for n, q in params.items() if 'lora' in n)
