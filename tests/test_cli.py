@@ -77,3 +77,39 @@ def test_no_network_download(run_cli, tmp_path):
         assert (tmp_path/'empty'/'retinamnist.npz').exists() and (tmp_path/'o'/'summary.json').exists()
     else:
         assert r.stderr.strip().count('\n') == 0 and 'could not download retinamnist' in r.stderr, r.stderr
+
+def _tutorial_commands():
+    "(notebook, argv) of every `!kr_nb ...` line of the Colab tutorials, continuation lines joined."
+    from pathlib import Path
+    import shlex
+    for nb in sorted((Path(__file__).resolve().parents[1]/'nbs'/'tutorials').glob('*.ipynb')):
+        for c in json.loads(nb.read_text())['cells']:
+            if c['cell_type'] != 'code': continue
+            for line in ''.join(c['source']).replace('\\\n', ' ').splitlines():
+                if line.strip().startswith('!kr_nb '): yield nb.name, shlex.split(line.strip()[1:])[1:]
+
+def test_tutorial_commands_parse_into_run_configs():
+    """The Colab tutorials need a GPU, so CPU CI skips them (`nbs/tutorials/.notest`); what can be checked here is that
+    every command they run names options that exist and values the configs accept (a typo would cost a GPU session)."""
+    from kr_nb import cli
+    cmds = list(_tutorial_commands())
+    assert {nb for nb, _ in cmds} == {'kr_colab.ipynb', 'tckr_colab.ipynb'} and len(cmds) >= 4, cmds
+    for nb, argv in cmds:
+        assert argv[0] == 'run', (nb, argv)
+        method = cli._method(argv[1:])
+        a = cli._run_parser('run', '', method).parse_args(argv[1:])
+        assert a.device == 'cuda', (nb, argv)
+        a.device = 'cpu'  # RunConfig checks that the device exists: everything else is validated as on the GPU
+        cfg = cli._run_config(a, method)
+        assert cfg.method == method, (nb, cfg)
+    with pytest.raises(SystemExit): cli._run_parser('run', '', 'kr').parse_args(['--gen_trainsteps', '5'])  # a typo is caught
+
+def test_tutorials_start_with_install_and_gpu_check():
+    from pathlib import Path
+    for nb in sorted((Path(__file__).resolve().parents[1]/'nbs'/'tutorials').glob('*.ipynb')):
+        cells = json.loads(nb.read_text())['cells']
+        text = '\n'.join(''.join(c['source']) for c in cells)
+        assert 'colab-badge.svg' in text and f'nbs/tutorials/{nb.name}' in text, nb.name
+        code = [''.join(c['source']) for c in cells if c['cell_type'] == 'code']
+        assert 'pip install' in code[0] and 'torch.cuda.is_available()' in code[1], nb.name
+        assert 'memory' in text and ('min' in text or ' h ' in text), nb.name  # expected time and memory stated

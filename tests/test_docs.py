@@ -116,3 +116,43 @@ def test_pages_have_titles_and_figures_where_promised():
     for nb in NBS.rglob('*.ipynb'):
         first = _cells(nb, 'markdown')[0]
         assert re.match(r'#\s+\S', first) and '\n> ' in first, nb.name
+
+def _run_nbs():
+    "tools/run_nbs.py as a module (it is a script, not part of the package)."
+    spec = importlib.util.spec_from_file_location('run_nbs', ROOT/'tools'/'run_nbs.py')
+    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+    return m
+
+def test_output_filter_keeps_what_reads_well_on_a_page():
+    k = _run_nbs()
+    png = lambda kb: {'output_type': 'display_data', 'data': {'image/png': 'A' * int(kb * 1024 * 4 / 3), 'text/plain': ['<Figure>']}}
+    outs = [{'output_type': 'stream', 'name': 'stderr', 'text': ['UserWarning: ...\n']},
+            {'output_type': 'stream', 'name': 'stdout', 'text': ['epoch 1\r epoch 2\r']},
+            {'output_type': 'stream', 'name': 'stdout', 'text': [f'{i}\n' for i in range(100)]},
+            png(10), png(k.MAX_PNG_KB + 1),
+            {'output_type': 'display_data', 'data': {'text/plain': ['<Figure size 640x480 with 0 Axes>']}}]
+    kept = k.keep(outs)
+    test_kinds = [(o['output_type'], len(o.get('text', ''))) for o in kept]
+    assert test_kinds == [('stream', k.MAX_LINES), ('display_data', 0)], test_kinds   # stderr, progress, big figure, empty figure dropped
+    assert kept[0]['text'][-1].startswith('... (71 more lines)')
+
+def _outputs(nb:Path): return [o for c in json.loads(nb.read_text())['cells'] for o in c.get('outputs', [])]
+
+def test_pages_keep_their_outputs_small():
+    """The docs build does not execute example cells: a stage page shows what its notebook keeps (written by
+    `python tools/run_nbs.py`). Every Pipeline-stages page keeps an output, the pages hold figures, none is large."""
+    k = _run_nbs()
+    side = (NBS/'sidebar.yml').read_text()
+    stages = re.findall(r'- (\d\w+\.ipynb)', side.split('section: Pipeline stages')[1].split('section:')[0])
+    assert len(stages) >= 10, stages
+    empty = [p for p in stages if not _outputs(NBS/p)]
+    assert not empty, f"pages without any output (run tools/run_nbs.py): {empty}"
+    figs = {p: sum('image/png' in o.get('data', {}) for o in _outputs(NBS/p)) + len(IMG.findall('\n'.join(_cells(NBS/p, 'markdown'))))
+            for p in stages}  # kept figures and committed ones (from full runs) that the page shows
+    assert sum(figs.values()) >= 12 and sum(v > 0 for v in figs.values()) >= 9, figs
+    for p in NBS.glob('*.ipynb'):
+        for o in _outputs(p):
+            d = o.get('data', {})
+            assert len(''.join(d.get('image/png', ''))) * 3 / 4 / 1024 <= k.MAX_PNG_KB, p.name
+            assert o.get('name') != 'stderr', f"{p.name} keeps a stderr output"
+            assert len(o.get('text', d.get('text/plain', []))) <= k.MAX_LINES, p.name
