@@ -26,9 +26,15 @@ def method_args(method:str, a) -> list:
     if method.startswith('dp'): return ['--variants', 'none', '--dp_epsilon', method[2:]]
     raise SystemExit(f"unknown method {method!r}: use kr, bn, tckr or dpE (e.g. dp8)")
 
+def data_name(d:str) -> str:
+    "A dataset's name for folders and tables: the file's stem for a path (`data/cifar5k.npz` → `cifar5k`)."
+    return Path(d).stem.lower() if ('/' in d or d.endswith('.npz')) else d.lower()
+
 def run_cell(cmd:list, folder:Path, log:Path) -> float:
     t = time.time()
-    with open(log, 'w') as f: r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    try:
+        with open(log, 'w') as f: r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    except FileNotFoundError: raise SystemExit(f"command {cmd[0]!r} not found: activate the environment kr_nb is installed in, or pass --kr_nb") from None
     if r.returncode: raise SystemExit(f"{' '.join(map(str, cmd))} failed (exit {r.returncode}); see {log}")
     return time.time() - t
 
@@ -94,13 +100,13 @@ if __name__ == '__main__':
     cells = [(d, me, int(s)) for d in a.datasets.split(',') for me in a.methods.split(',') for s in a.seeds.split(',')]
     rows, t0 = [], time.time()
     for i, (d, me, s) in enumerate(cells):
-        folder = Path(a.runs)/d/me/f"seed{s}"
+        folder = Path(a.runs)/data_name(d)/me/f"seed{s}"
         if not (folder/'metrics.json').exists() and not a.summarise_only:
             folder.parent.mkdir(parents=True, exist_ok=True)
             cmd = [*shlex.split(a.kr_nb), 'run', '--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra)]
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
-        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), d, me, s)
+        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s)
     with open(out/'results.csv', 'w', newline='') as f:
         keys = sorted({k for r in rows for k in r}, key=lambda k: (k not in ('dataset', 'method', 'seed'), k))
         w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(rows)

@@ -1,0 +1,39 @@
+"The benchmark runners (benchmarks/*.py), on a tiny dataset: what they read, reuse and refuse."
+import json, subprocess, sys
+from pathlib import Path
+import pytest
+from kr_nb.test_utils import tiny_npz
+from conftest import kr_nb_exe
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT/'benchmarks'))
+import recipes, privacy_utility
+
+TINY = '--epochs 2 --width 8 --bs 16 --gen_train_steps 20 --gen_ckpt_every 10 --gen_block_channels 8,16 --n_per_class 4 --clf_epochs 1'
+
+def test_recipes_reuse_shared_stages_and_keep_test_apart(tmp_path):
+    f = tiny_npz(tmp_path/'tiny.npz', n=60)
+    cmd = [sys.executable, ROOT/'benchmarks'/'recipes.py', '--data', f, '--seeds', '0', '--runs', tmp_path/'runs', '--out', tmp_path/'out',
+           '--kr_nb', kr_nb_exe(), '--base', f'--no_mia {TINY}', '--variant', 'default=', '--variant', 'x2=--multiple 2']
+    r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    seed = tmp_path/'runs'/'tiny'/'seed0'
+    assert len(list(seed.glob('generator-*'))) == 1 and len(list(seed.glob('student_gkd-*'))) == 2  # the Student changed, the generator was reused
+    md = (tmp_path/'out'/'recipes.md').read_text()
+    assert 'Decide on the validation columns' in md and 'report only' in md and '| x2 | 1 |' in md, md
+    rows = (tmp_path/'out'/'recipes.csv').read_text().splitlines()
+    assert len(rows) == 3 and 'gkd_val_bal' in rows[0]
+    r2 = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=300)  # finished cells are read, not rerun
+    assert r2.returncode == 0 and 'min (total' not in r2.stdout, r2.stdout
+
+def test_recipe_table_uses_validation_scores():
+    m = lambda v, t: {'timings': {'generator': 10.}, 'tuning': {'score': 'accuracy', 'best': {}},
+                      'teacher': {'accuracy': t, 'val': {'accuracy': v, 'balanced_accuracy': v}},
+                      'ablations': {k: {'accuracy': t, 'val': {'accuracy': v, 'balanced_accuracy': v}, 'sets_seen': 1} for k in ('hard', 'soft', 'gkd')}}
+    rows = [recipes.row_of(m(.8, .1), 'a', 0), recipes.row_of(m(.9, .1), 'a', 1)]
+    md = recipes.summarise(rows, 'cmd', 'tiny')
+    assert '0.8500 ± 0.0707' in md and '0.1000 ± 0.0000' in md, md  # val mean ± sample s.d.; test reported apart
+    with pytest.raises(SystemExit, match='NAME=OPTIONS'): recipes.parse_variant('--multiple 3')
+
+def test_runner_names_a_missing_command(tmp_path):
+    with pytest.raises(SystemExit, match="'no_such_kr_nb' not found"): privacy_utility.run_cell(['no_such_kr_nb', 'run'], tmp_path, tmp_path/'log')
