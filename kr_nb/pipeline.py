@@ -291,6 +291,8 @@ def stage_control(run:Run, splits:DataSplits, man:MembershipManifest, mcfg:Model
     run.stage('control', _shadow_key(splits, man, mcfg, tcfg, cfg, dp) | {'control': man.control}, fn)
     return run.load('control', lambda: load_classifier(run.dir('control')/'model', tcfg.device)[0])
 
+_STUDENT_ONLY = ('student_shadows', 'pipeline_budget')  # MIAConfig fields that only the Students' audits read
+
 def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control, cfg, device) -> dict:
     "One target's audit stage: every attack, canaries, the control, and (Carlini) the leave-one-out pooled audit of its shadows."
     check_provenance(prov, splits.train, man, name)
@@ -298,7 +300,8 @@ def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control
         a = audit(model, splits, man, shadows(), cfg, target_used=prov['train_indices'], device=device, control=control)
         if cfg.loo: a['loo'] = loo_audit(splits, man, shadows(), cfg, a['scores'], a['is_member'], device)
         save_json(a, d/'audit.json'); return {}
-    run.stage(f'mia_{name}', {'target': up, 'shadows': skey, 'cfg': asdict(cfg)}, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
+    c = {k: v for k, v in asdict(cfg).items() if name != 'teacher' or k not in _STUDENT_ONLY}  # the Teacher's audit does not depend on how Students are shadowed
+    run.stage(f'mia_{name}', {'target': up, 'shadows': skey, 'cfg': c}, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
     return run.load(f'mia_{name}', lambda: load_json(run.dir(f'mia_{name}')/'audit.json'), force=f'mia_{name}')
 
 def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig) -> dict:
