@@ -37,3 +37,10 @@ def test_recipe_table_uses_validation_scores():
 
 def test_runner_names_a_missing_command(tmp_path):
     with pytest.raises(SystemExit, match="'no_such_kr_nb' not found"): privacy_utility.run_cell(['no_such_kr_nb', 'run'], tmp_path, tmp_path/'log')
+
+def test_dp_recipe_grid_is_every_combination_of_dpconfig_fields():
+    import dp_recipe
+    g = dp_recipe.parse_grid('lr=0.5,1 epochs=30,60')
+    assert g == [{'lr': .5, 'epochs': 30}, {'lr': .5, 'epochs': 60}, {'lr': 1., 'epochs': 30}, {'lr': 1., 'epochs': 60}]
+    assert isinstance(g[0]['epochs'], int)
+    with pytest.raises(SystemExit, match="DPConfig field"): dp_recipe.parse_grid('learning_rate=1')
