@@ -45,7 +45,8 @@ if __name__ == '__main__':
     ap.add_argument('--data', default='digits'); ap.add_argument('--epsilons', default='8,1'); ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--grid', default='lr=0.25,1 epochs=30,60'); ap.add_argument('--workers', type=int, default=2)
     a = ap.parse_args()
-    grid = [{}] + [g for g in parse_grid(a.grid) if g]
+    from kr_nb.dp import DPConfig
+    grid = [{}] + [g for g in parse_grid(a.grid) if any(getattr(DPConfig(), k) != v for k, v in g.items())]  # the default once
     jobs = [(a.data, float(e), g, int(s)) for e in a.epsilons.split(',') for g in grid for s in a.seeds.split(',')]
     rows = []
     with ProcessPoolExecutor(a.workers) as ex:
