@@ -32,7 +32,10 @@ def test_second_writer_is_refused(files, tmp_path):
     assert code == 2 and 'another kr_nb process' in err and err.count('\n') == 1, err
 
 def test_ctrl_c_exits_130_with_one_line(files, tmp_path):
-    p = subprocess.Popen([kr_nb_exe(), 'run', '--data', files['tiny'], '--out', tmp_path/'r', *TINY_RUN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # the child starts with SIGINT's default disposition, as under a terminal: a test suite started in the background
+    # without job control (`cmd &` in a script) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
+    p = subprocess.Popen([kr_nb_exe(), 'run', '--data', files['tiny'], '--out', tmp_path/'r', *TINY_RUN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     t0 = time.time()
     while not list((tmp_path/'r').glob('teacher-*')) and p.poll() is None and time.time() - t0 < 300: time.sleep(0.2)
     time.sleep(0.5); p.send_signal(signal.SIGINT); _, err = p.communicate(timeout=120)
