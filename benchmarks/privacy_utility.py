@@ -30,6 +30,11 @@ def data_name(d:str) -> str:
     "A dataset's name for folders and tables: the file's stem for a path (`data/cifar5k.npz` → `cifar5k`)."
     return Path(d).stem.lower() if ('/' in d or d.endswith('.npz')) else d.lower()
 
+def mean_sd(rows:list, k:str, fmt:str='.4f', scale:float=1.) -> str:
+    "'mean ± s.d.' (sample s.d.) of column `k` over the rows that have it; the mean alone for one row, '' for none."
+    v = np.array([r[k] for r in rows if r.get(k) not in (None, '')], float) * scale
+    return '' if not len(v) else f"{v.mean():{fmt}} ± {v.std(ddof=1):{fmt}}" if len(v) > 1 else f"{v.mean():{fmt}}"
+
 def run_cell(cmd:list, folder:Path, log:Path) -> float:
     t = time.time()
     try:
@@ -68,9 +73,7 @@ def summarise(rows:list, cmd:str) -> str:
     order = {'teacher': 0, 'kr': 1, 'bn': 2, 'tckr': 3}
     for (ds, me) in sorted({(r['dataset'], r['method']) for r in rows}, key=lambda x: (x[0], order.get(x[1], 9), x[1])):
         rs = [r for r in rows if r['dataset'] == ds and r['method'] == me]
-        def ms(k, scale=1, fmt='.4f'):
-            v = np.array([r[k] for r in rs if r.get(k) not in (None, '')], float) * scale
-            return '' if not len(v) else f"{v.mean():{fmt}} ± {v.std(ddof=1):{fmt}}" if len(v) > 1 else f"{v.mean():{fmt}}"
+        ms = lambda k, scale=1, fmt='.4f': mean_sd(rs, k, fmt, scale)
         lines.append(f"| {ds} | {me} | {len(rs)} | {ms('accuracy')} | {ms('balanced_accuracy')} | {ms('auroc')} | {ms('mia_auc', fmt='.3f')} | {ms('tpr_1pct', fmt='.3f')} | "
                      f"{ms('tpr_01pct', fmt='.3f')} | {ms('aop', fmt='.3f')} | {ms('control_auc', fmt='.3f')} | {ms('seconds', 1/60, '.1f')} | {ms('peak_memory_mb', fmt='.0f')} | {ms('epsilon_spent', fmt='.2f')} |")
     return '\n'.join(lines) + '\n'

@@ -17,9 +17,8 @@ it was computed (a variant that reused the stage repeats that figure). Writes `r
 """
 import argparse, csv, json, shlex, shutil, sys, time
 from pathlib import Path
-import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
-from privacy_utility import run_cell, data_name
+from privacy_utility import run_cell, data_name, mean_sd as ms
 
 MODELS = ('teacher', 'hard', 'soft', 'gkd')
 
@@ -41,9 +40,6 @@ def row_of(m:dict, variant:str, seed:int) -> dict:
         if k != 'teacher': r[f'{k}_sets_seen'] = res.get('sets_seen')
     return r
 
-def ms(rows, k, fmt='.4f') -> str:
-    v = np.array([r[k] for r in rows if r.get(k) not in (None, '')], float)
-    return '' if not len(v) else f"{v.mean():{fmt}} ± {v.std(ddof=1):{fmt}}" if len(v) > 1 else f"{v.mean():{fmt}}"
 
 def summarise(rows:list, cmd:str, data:str) -> str:
     variants = list(dict.fromkeys(r['variant'] for r in rows))
