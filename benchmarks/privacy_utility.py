@@ -6,8 +6,9 @@
 Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model BLIP"`: the models must exist), and
 `dpE` for DP-SGD at ε = E (the Teacher's architecture trained with DP-SGD, no Students, audited by the same code).
 The Teacher row of each dataset and seed comes from its `kr` run (the Teacher trains on the members only, the same for
-every method at a seed). A cell whose run folder holds `metrics.json` is read, not run again; a killed benchmark
-resumes (and each run resumes its own stages). Writes `results.csv` (one row per cell), `results.md` (mean ± s.d. over
+every method at a seed). A cell whose run folder holds `metrics.json` from the config `kr_nb run` builds now is read,
+not run again; a killed benchmark resumes (and each run resumes its own stages); a cell run before a default changed
+runs again, and only the stages the change touches are recomputed. Writes `results.csv` (one row per cell), `results.md` (mean ± s.d. over
 seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
 error bars over seeds).
 
@@ -34,6 +35,17 @@ def mean_sd(rows:list, k:str, fmt:str='.4f', scale:float=1.) -> str:
     "'mean ± s.d.' (sample s.d.) of column `k` over the rows that have it; the mean alone for one row, '' for none."
     v = np.array([r[k] for r in rows if r.get(k) not in (None, '')], float) * scale
     return '' if not len(v) else f"{v.mean():{fmt}} ± {v.std(ddof=1):{fmt}}" if len(v) > 1 else f"{v.mean():{fmt}}"
+
+def current_config(args:list) -> dict:
+    "The config `kr_nb run ARGS` would save in `config.json`, built by the CLI's own parser (this environment's kr_nb)."
+    from kr_nb import cli
+    from kr_nb.core import to_jsonable
+    method = cli._method(args)
+    return json.loads(json.dumps(to_jsonable(cli._run_config(cli._run_parser('run', '', method).parse_args(args), method))))
+
+def is_current(metrics:Path, config:Path, args:list) -> bool:
+    "A finished cell (`metrics` exists) whose saved `config` is the one `kr_nb run ARGS` builds now: read it, don't run it."
+    return metrics.exists() and config.exists() and json.loads(config.read_text()) == current_config(args)
 
 def run_cell(cmd:list, folder:Path, log:Path) -> float:
     t = time.time()
@@ -104,9 +116,10 @@ if __name__ == '__main__':
     rows, t0 = [], time.time()
     for i, (d, me, s) in enumerate(cells):
         folder = Path(a.runs)/data_name(d)/me/f"seed{s}"
-        if not (folder/'metrics.json').exists() and not a.summarise_only:
+        args = ['--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra)]
+        if not a.summarise_only and not is_current(folder/'metrics.json', folder/'config.json', args):
             folder.parent.mkdir(parents=True, exist_ok=True)
-            cmd = [*shlex.split(a.kr_nb), 'run', '--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra)]
+            cmd = [*shlex.split(a.kr_nb), 'run', *args]
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
         if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s)

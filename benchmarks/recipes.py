@@ -7,8 +7,9 @@
 Each variant × seed is one `kr_nb run` (without the audit unless `--base` says otherwise) in that seed's folder, so
 variants that change only later stages (e.g. the Student's `--multiple` or `--regenerate_every`) reuse the Teacher,
 generator, tuning and pool their recipe shares with an earlier variant: the stage cache keys on the recipe. After each
-run its `metrics.json` is copied to `<variant>.json` beside it; a finished variant × seed is not run again, so a killed
-study resumes.
+run its `metrics.json` and `config.json` are copied to `<variant>.json` and `<variant>.config.json` beside it; a
+finished variant × seed whose config is the one `kr_nb run` builds now is not run again, so a killed study resumes and a
+study after a default changed reruns only what the change touches.
 
 The table's decision columns are **validation** scores of the epoch each model kept (`val` in metrics.json: the split
 `fit` already chose that epoch on); test accuracy is in separate columns marked "report only", and the table says
@@ -18,7 +19,7 @@ it was computed (a variant that reused the stage repeats that figure). Writes `r
 import argparse, csv, json, shlex, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from privacy_utility import run_cell, data_name, mean_sd as ms
+from privacy_utility import run_cell, data_name, is_current, mean_sd as ms
 
 MODELS = ('teacher', 'hard', 'soft', 'gkd')
 
@@ -69,12 +70,11 @@ if __name__ == '__main__':
     for s in [int(x) for x in a.seeds.split(',')]:
         folder = Path(a.runs)/data_name(a.data)/f"seed{s}"
         for name, opts in variants:
-            done = folder/f"{name}.json"
-            if not done.exists():
+            done, args = folder/f"{name}.json", ['--data', a.data, '--seed', str(s), '--out', str(folder), '--quiet', *shlex.split(a.base), *opts]
+            if not is_current(done, folder/f"{name}.config.json", args):
                 folder.mkdir(parents=True, exist_ok=True)
-                cmd = [*shlex.split(a.kr_nb), 'run', '--data', a.data, '--seed', str(s), '--out', str(folder), '--quiet', *shlex.split(a.base), *opts]
-                dt = run_cell(cmd, folder, folder/f"{name}.log")
-                shutil.copy(folder/'metrics.json', done)
+                dt = run_cell([*shlex.split(a.kr_nb), 'run', *args], folder, folder/f"{name}.log")
+                shutil.copy(folder/'metrics.json', done); shutil.copy(folder/'config.json', folder/f"{name}.config.json")
                 print(f"{a.data} seed {s} {name}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
             rows.append(row_of(json.loads(done.read_text()), name, s))
     with open(out/'recipes.csv', 'w', newline='') as f:

@@ -23,8 +23,8 @@ class DPConfig:
     delta: float = 0.            # δ (0: 1/N, N the number of training images)
     max_grad_norm: float = 1.    # per-sample gradient clipping norm
     epochs: int = 30             # epochs (the accountant spreads ε over them)
-    bs: int = 64                 # expected batch size (Poisson sampling)
-    lr: float = 1.               # SGD learning rate
+    bs: int = 512                # expected batch size (Poisson sampling; at most the training set)
+    lr: float = 0.1              # SGD learning rate
     momentum: float = 0.9        # SGD momentum
     accountant: str = 'prv'      # opacus accountant: 'prv', 'rdp' or 'gdp'
     def __post_init__(self):

@@ -195,6 +195,7 @@ class TuneConfig:
     "How each generator setting is scored on the validation split."
     n_per_class: int = 20     # synthetic images per class for each setting
     clf_epochs: int = 10      # epochs of the quick classifier trained on them
+    clf_steps: int = 30       # at least this many optimiser steps (10 epochs of 20 images per class are 30 steps on 10 classes, 10 on 2)
     clf_width: int = 16       # width of the quick classifier (small ResNet)
     score: str = 'auto'       # val number that picks the setting; auto: accuracy on balanced val, else AUROC (2 classes) or balanced accuracy
     filters: tuple = (0.,)    # sample-filter thresholds to try: keep images the Teacher gives at least this probability of their label (0: off)
@@ -203,6 +204,7 @@ class TuneConfig:
         self.filters = tuple(self.filters)
         for k in ('n_per_class', 'clf_epochs', 'clf_width'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
+        if self.clf_steps < 0: raise KrError(f"clf_steps must be ≥ 0, got {self.clf_steps}")
         if self.score not in SCORES: raise KrError(f"unknown tuning score {self.score!r}: use one of {', '.join(SCORES)}")
         if not self.filters or not all(0 <= f < 1 for f in self.filters): raise KrError(f"filter thresholds must be in [0, 1), got {self.filters}")
 
@@ -241,9 +243,11 @@ def filtered(gen, teacher, threshold:float, device=None):
 
 def _score_setting(gen, labels, val, teacher, fv, cfg, device):
     with Timer() as t: syn = sample_sharded(gen, labels, seed=cfg.seed)
-    learn = train_classifier(syn, val, model_config(syn, width=cfg.clf_width), TrainConfig(epochs=cfg.clf_epochs, seed=cfg.seed, device=device), quiet=True)
+    tcfg = TrainConfig(epochs=cfg.clf_epochs, min_steps=cfg.clf_steps, seed=cfg.seed, device=device)
+    learn = train_classifier(syn, val, model_config(syn, width=cfg.clf_width), tcfg, quiet=True)
     m = evaluate(learn.model, val, device=device)
-    row = dict(val_accuracy=m['accuracy'], val_balanced_accuracy=m['balanced_accuracy'], val_auroc=m['auroc'], sample_seconds=round(t.seconds, 2))
+    row = dict(val_accuracy=m['accuracy'], val_balanced_accuracy=m['balanced_accuracy'], val_auroc=m['auroc'], sample_seconds=round(t.seconds, 2),
+               clf_steps=n_epochs(learn) * len(learn.dls.train))
     if teacher is not None:
         row['teacher_accuracy'] = float((predict(teacher, syn, device=device).argmax(1) == syn.labels).mean())
         if fv is not None: row['fd_teacher'] = frechet_distance(fv, features(teacher, syn, device=device))
