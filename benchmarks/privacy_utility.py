@@ -47,6 +47,12 @@ def is_current(metrics:Path, config:Path, args:list) -> bool:
     "A finished cell (`metrics` exists) whose saved `config` is the one `kr_nb run ARGS` builds now: read it, don't run it."
     return metrics.exists() and config.exists() and json.loads(config.read_text()) == current_config(args)
 
+def write_csv(rows:list, path:Path, first:tuple):
+    "One row per dict; the `first` columns lead, the rest sorted."
+    with open(path, 'w', newline='') as f:
+        w = csv.DictWriter(f, sorted({k for r in rows for k in r}, key=lambda k: (k not in first, first.index(k) if k in first else 0, k)))
+        w.writeheader(); w.writerows(rows)
+
 def run_cell(cmd:list, folder:Path, log:Path) -> float:
     t = time.time()
     try:
@@ -123,9 +129,7 @@ if __name__ == '__main__':
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
         if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s)
-    with open(out/'results.csv', 'w', newline='') as f:
-        keys = sorted({k for r in rows for k in r}, key=lambda k: (k not in ('dataset', 'method', 'seed'), k))
-        w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(rows)
+    write_csv(rows, out/'results.csv', ('dataset', 'method', 'seed'))
     cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'results.md').write_text(summarise(rows, cmd)); plot(rows, out)
     print((out/'results.md').read_text())

@@ -16,10 +16,10 @@ The table's decision columns are **validation** scores of the epoch each model k
 which. Mean ± s.d. over seeds (sample s.d., n − 1); generator seconds are the generator stage's own time, as recorded when
 it was computed (a variant that reused the stage repeats that figure). Writes `recipes.csv` and `recipes.md` in `--out`.
 """
-import argparse, csv, json, shlex, shutil, sys, time
+import argparse, json, shlex, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from privacy_utility import run_cell, data_name, is_current, mean_sd as ms
+from privacy_utility import run_cell, data_name, is_current, write_csv, mean_sd as ms
 
 MODELS = ('teacher', 'hard', 'soft', 'gkd')
 
@@ -55,6 +55,21 @@ def summarise(rows:list, cmd:str, data:str) -> str:
                      f" | {ms(rs, 'gkd_val_acc')} | {ms(rs, 'generator_s', '.0f')} | {ms(rs, 'gkd_test_acc')} | {ms(rs, 'soft_test_acc')} | {ms(rs, 'hard_test_acc')} |")
     return '\n'.join(lines) + '\n'
 
+def run_variants(data:str, seeds:list, variants:list, base:list, runs:Path, kr_nb:list) -> list:
+    "Each (name, options) variant × seed as a `kr_nb run` in the seed's folder (finished current cells read, not run); one `row_of` each."
+    rows, t0 = [], time.time()
+    for s in seeds:
+        folder = runs/data_name(data)/f"seed{s}"
+        for name, opts in variants:
+            done, args = folder/f"{name}.json", ['--data', data, '--seed', str(s), '--out', str(folder), '--quiet', *base, *opts]
+            if not is_current(done, folder/f"{name}.config.json", args):
+                folder.mkdir(parents=True, exist_ok=True)
+                dt = run_cell([*kr_nb, 'run', *args], folder, folder/f"{name}.log")
+                shutil.copy(folder/'metrics.json', done); shutil.copy(folder/'config.json', folder/f"{name}.config.json")
+                print(f"{data} seed {s} {name}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
+            rows.append(row_of(json.loads(done.read_text()), name, s))
+    return rows
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--data', default='digits'); ap.add_argument('--seeds', default='0,1,2')
@@ -66,20 +81,8 @@ if __name__ == '__main__':
     variants = [parse_variant(v) for v in a.variant]
     if len({n for n, _ in variants}) < len(variants): raise SystemExit("--variant names must differ")
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    rows, t0 = [], time.time()
-    for s in [int(x) for x in a.seeds.split(',')]:
-        folder = Path(a.runs)/data_name(a.data)/f"seed{s}"
-        for name, opts in variants:
-            done, args = folder/f"{name}.json", ['--data', a.data, '--seed', str(s), '--out', str(folder), '--quiet', *shlex.split(a.base), *opts]
-            if not is_current(done, folder/f"{name}.config.json", args):
-                folder.mkdir(parents=True, exist_ok=True)
-                dt = run_cell([*shlex.split(a.kr_nb), 'run', *args], folder, folder/f"{name}.log")
-                shutil.copy(folder/'metrics.json', done); shutil.copy(folder/'config.json', folder/f"{name}.config.json")
-                print(f"{a.data} seed {s} {name}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
-            rows.append(row_of(json.loads(done.read_text()), name, s))
-    with open(out/'recipes.csv', 'w', newline='') as f:
-        keys = sorted({k for r in rows for k in r}, key=lambda k: (k not in ('variant', 'seed'), k))
-        w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(rows)
+    rows = run_variants(a.data, [int(x) for x in a.seeds.split(',')], variants, shlex.split(a.base), Path(a.runs), shlex.split(a.kr_nb))
+    write_csv(rows, out/'recipes.csv', ('variant', 'seed'))
     cmd = 'python benchmarks/recipes.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'recipes.md').write_text(summarise(rows, cmd, data_name(a.data)))
     print((out/'recipes.md').read_text())

@@ -49,3 +49,17 @@ def test_dp_recipe_grid_is_every_combination_of_dpconfig_fields():
     assert g == [{'lr': .5, 'epochs': 30}, {'lr': .5, 'epochs': 60}, {'lr': 1., 'epochs': 30}, {'lr': 1., 'epochs': 60}]
     assert isinstance(g[0]['epochs'], int)
     with pytest.raises(SystemExit, match="DPConfig field"): dp_recipe.parse_grid('learning_rate=1')
+
+def test_cardinality_curve_reuses_the_generator_per_seed(tmp_path):
+    import cardinality
+    f = tiny_npz(tmp_path/'tiny.npz', n=60)
+    cmd = [sys.executable, ROOT/'benchmarks'/'cardinality.py', '--data', f, '--seeds', '0', '--multiples', '0.5,2', '--runs', tmp_path/'runs',
+           '--out', tmp_path/'out', '--kr_nb', kr_nb_exe(), '--base', f'--no_mia {TINY}']
+    r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    seed = tmp_path/'runs'/'tiny'/'seed0'
+    assert len(list(seed.glob('generator-*'))) == 1 and len(list(seed.glob('student_gkd-*'))) == 2 and not list(seed.glob('student_hard-*'))
+    assert [json.loads((seed/f'{n}.config.json').read_text())['gkd']['multiple'] for n in ('m0p5', 'm2')] == [0.5, 2.]
+    md = (tmp_path/'out'/'cardinality.md').read_text()
+    assert '| 0.5× | 1 |' in md and '| 2× | 1 |' in md and (tmp_path/'out'/'cardinality.png').stat().st_size > 5000, md
+    with pytest.raises(SystemExit, match=r'in \(0, 100\]'): cardinality.variants([0., 1.])
