@@ -2,6 +2,7 @@
 
     python benchmarks/privacy_utility.py [--datasets digits,breastmnist,pneumoniamnist] [--methods kr,bn,dp8]
                                          [--seeds 0,1,2] [--out benchmarks/results] [--runs runs/benchmark] [--extra "--n_shadows 4"]
+                                         [--method_extra "kr=--gen_balanced true"]
 
 Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model BLIP"`: the models must exist), and
 `dpE` for DP-SGD at ε = E (the Teacher's architecture trained with DP-SGD, no Students, audited by the same code).
@@ -26,6 +27,15 @@ def method_args(method:str, a) -> list:
         return ['--method', 'tckr', *shlex.split(a.tckr)]
     if method.startswith('dp'): return ['--variants', 'none', '--dp_epsilon', method[2:]]
     raise SystemExit(f"unknown method {method!r}: use kr, bn, tckr or dpE (e.g. dp8)")
+
+def method_extras(items:list) -> dict:
+    "`METHOD=OPTIONS` items (`--method_extra`) as {method: [options]}: options only that method's runs get."
+    out = {}
+    for it in items:
+        me, sep, opts = it.partition('=')
+        if not sep or not me.strip(): raise SystemExit(f"--method_extra: expected METHOD=OPTIONS (e.g. kr='--gen_balanced true'), got {it!r}")
+        out.setdefault(me.strip(), []).extend(shlex.split(opts))
+    return out
 
 def data_name(d:str) -> str:
     "A dataset's name for folders and tables: the file's stem for a path (`data/cifar5k.npz` → `cifar5k`)."
@@ -114,15 +124,16 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', default='0,1,2'); ap.add_argument('--out', default='benchmarks/results', help='where results.csv, results.md and the figures go')
     ap.add_argument('--runs', default='runs/benchmark', help='where the run folders go (weights: not for git)')
     ap.add_argument('--extra', default='', help='options passed to every kr_nb run'); ap.add_argument('--tckr', default='')
+    ap.add_argument('--method_extra', action='append', default=[], metavar='METHOD=OPTIONS', help="options one method's runs get (e.g. kr='--gen_balanced true'); repeatable")
     ap.add_argument('--kr_nb', default='kr_nb', help='the command that runs kr_nb (e.g. a pinned environment)')
     ap.add_argument('--summarise_only', action='store_true', help='read the finished cells, run nothing')
     a = ap.parse_args()
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True); per_method = method_extras(a.method_extra)
     cells = [(d, me, int(s)) for d in a.datasets.split(',') for me in a.methods.split(',') for s in a.seeds.split(',')]
     rows, t0 = [], time.time()
     for i, (d, me, s) in enumerate(cells):
         folder = Path(a.runs)/data_name(d)/me/f"seed{s}"
-        args = ['--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra)]
+        args = ['--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra), *per_method.get(me, [])]
         if not a.summarise_only and not is_current(folder/'metrics.json', folder/'config.json', args):
             folder.parent.mkdir(parents=True, exist_ok=True)
             cmd = [*shlex.split(a.kr_nb), 'run', *args]

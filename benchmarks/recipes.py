@@ -38,7 +38,7 @@ def row_of(m:dict, variant:str, seed:int) -> dict:
         if not res: continue
         val = res.get('val') or {}
         r.update({f'{k}_val_acc': val.get('accuracy'), f'{k}_val_bal': val.get('balanced_accuracy'), f'{k}_test_acc': res['accuracy']})
-        if k != 'teacher': r[f'{k}_sets_seen'] = res.get('sets_seen')
+        if k != 'teacher': r.update({f'{k}_sets_seen': res.get('sets_seen'), f'{k}_steps': res.get('steps')})
     return r
 
 

@@ -22,7 +22,7 @@ __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'PROTOCOLS', 'ImageD
            'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data',
            'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary',
            'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance',
-           'TensorImages', 'channel_stats', 'train_dl', 'dataloaders', 'Augment']
+           'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -445,6 +445,10 @@ def channel_stats(data:ImageData):
     "Per-channel mean and std of images scaled to [0, 1]."
     x = data.images.reshape(-1, data.channels).astype(np.float64) / 255
     return tuple(x.mean(0).round(4).tolist()), tuple(np.maximum(x.std(0), 1e-3).round(4).tolist())
+
+def n_batches(n:int, bs:int) -> int:
+    "Batches per epoch of `train_dl` over `n` images: the last partial batch is dropped (one batch of all when `n` ≤ `bs`)."
+    return n // bs if n > bs else 1
 
 def train_dl(train:ImageData, bs:int=128, device=None, seed:int=0, num_workers:int=0) -> DataLoader:
     "A shuffled fastai `DataLoader` of [0,1] float images (last partial batch dropped)."

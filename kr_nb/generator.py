@@ -19,8 +19,8 @@ from .distributed import together, sharding, share, gather, is_main
 # %% auto #0
 __all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'Generator', 'Method', 'register_method',
            'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
-           'shards_in_one', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig', 'tuning_score', 'Filtered',
-           'filtered', 'tune', 'plot_tuning']
+           'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig',
+           'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning']
 
 # %% ../nbs/02a_generator.ipynb #df24ee85
 GENERATOR_JSON = 'generator.json'
@@ -165,9 +165,13 @@ def shards_in_one(gen:Generator, labels, seed:int=0, n:int=2) -> np.ndarray:
     pieces = [(ks, gen.sample(labels, seed=seed, only=ks).images if ks else None) for ks in (share(len(parts), r, n) for r in range(n))]
     return assemble(len(labels), parts, pieces)
 
+def synthetic_counts(counts, multiple:float=1.) -> np.ndarray:
+    "Images per class of a synthetic set `multiple` × the class counts `counts` (at least one per class)."
+    return np.maximum(np.round(np.asarray(counts) * multiple).astype(int), 1)
+
 def synthetic_like(gen:Generator, counts, seed:int=0, multiple:float=1., progress:bool=False) -> ImageData:
     "A synthetic set with `multiple` × the class counts `counts` (e.g. the members'), from any generator (sharded in a parallel stage)."
-    n = np.maximum(np.round(np.asarray(counts) * multiple).astype(int), 1)
+    n = synthetic_counts(counts, multiple)
     return sample_sharded(gen, np.repeat(np.arange(len(n)), n), seed=seed, progress=progress)
 
 # %% ../nbs/02a_generator.ipynb #bfe112f6

@@ -12,7 +12,7 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import GKDConfig, VARIANTS, n_periods, pool_source, train_student
+from .gkd import GKDConfig, VARIANTS, n_periods, student_epochs, pool_source, train_student
 from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, loo_audit, attack_metrics, tpr_label, plot_roc
 from .memorization import visual_privacy, plot_closest_pairs, nearest_members
 from .dp import DPConfig, train_dp
@@ -220,11 +220,13 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
     return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
 
 # %% ../nbs/09_pipeline.ipynb #2b3979e3
-def _n_slices(c:RunConfig) -> int: return max(n_periods(replace(c.gkd, variant=v), c.train.epochs) for v in c.variants)
+def _n_slices(c:RunConfig, counts) -> int:
+    "Slices of the pool: the most periods any Student variant trains (its epochs follow `student_steps` on `counts`' synthetic set)."
+    return max(n_periods(g, student_epochs(g, c.train, counts)) for g in (replace(c.gkd, variant=v) for v in c.variants))
 
 def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen):
     "The synthetic pool of `synthetic_mode='pool'`: generated once, cut into one disjoint slice per GKD period."
-    c = run.cfg; k = _n_slices(c)
+    c = run.cfg; k = _n_slices(c, _members(splits, man).counts())
     def fn(d):
         pool = synthetic_like(gen, _members(splits, man).counts(), seed=c.seed + 1, multiple=c.gkd.multiple * k, progress=not run.quiet)
         if dist.is_main(): np.savez_compressed(d/'pool.npz', images=pool.images, labels=pool.labels)
@@ -245,7 +247,7 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
         m['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=c.device).items() if k != 'confusion_matrix'}
         save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant, 'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train),
                         'provenance': provenance(splits.train, man, man.members, 'student (synthetic images only; the members through its Teacher and generator)')})
-        return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen, 'synthetic_seen': learn.n_synthetic_seen}
+        return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen, 'synthetic_seen': learn.n_synthetic_seen, 'epochs': learn.n_epoch, 'steps': learn.train_iter}
     name = f'student_{variant}'
     res = run.stage(name, {'tuning': run.keys['tuning'], 'teacher': run.keys['teacher'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk),
                            'arch': c.arch, 'width': c.width, 'train': _any_device(c.train)}, fn, kind='student',
@@ -439,8 +441,8 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     t = m.get('tuning')
     if t: md += ['', f"Generator setting chosen on the validation split: {_fmt_setting(t['setting'])}, sample filter {t['filter']:g} (val {t['score'].replace('_', ' ')} "
            f"of a quick classifier {t['best']['val_' + t['score']]:.4f}; table and heat map in the tuning stage's folder).", '',
-           '| Student | epoch kept | synthetic sets seen by then | synthetic images seen |', '|---|---|---|---|']
-    md += [f"| `{v}` | {r.get('best_epoch')} | {r.get('sets_seen')} | {r.get('synthetic_seen')} |" for v, r in m['ablations'].items()]
+           '| Student | epochs (optimiser steps) | epoch kept | synthetic sets seen by then | synthetic images seen |', '|---|---|---|---|---|']
+    md += [f"| `{v}` | {r.get('epochs')} ({r.get('steps')}) | {r.get('best_epoch')} | {r.get('sets_seen')} | {r.get('synthetic_seen')} |" for v, r in m['ablations'].items()]
     md += ['', '![accuracy](accuracy.png)' + (' ![samples](samples.png)' if t else ''), '', '![Teacher](confusion_teacher.png)' + (' ![Student](confusion_student.png)' if m['student'] else '')]
     if m.get('privacy'):
         p = m['privacy']

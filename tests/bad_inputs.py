@@ -7,7 +7,7 @@ import contextlib, io, shutil
 from pathlib import Path
 import numpy as np
 
-TINY_RUN = ['--epochs', '2', '--width', '8', '--bs', '16', '--gen_train_steps', '20', '--gen_ckpt_every', '10', '--gen_block_channels', '8,16',
+TINY_RUN = ['--epochs', '2', '--student_steps', '0', '--width', '8', '--bs', '16', '--gen_train_steps', '20', '--gen_ckpt_every', '10', '--gen_block_channels', '8,16',
             '--n_per_class', '4', '--clf_epochs', '1', '--n_shadows', '2', '--quiet']
 
 def make_files(d:Path) -> dict:

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'benchmarks'))
 import recipes, privacy_utility
 
-TINY = '--epochs 2 --width 8 --bs 16 --gen_train_steps 20 --gen_ckpt_every 10 --gen_block_channels 8,16 --n_per_class 4 --clf_epochs 1'
+TINY = '--epochs 2 --student_steps 0 --width 8 --bs 16 --gen_train_steps 20 --gen_ckpt_every 10 --gen_block_channels 8,16 --n_per_class 4 --clf_epochs 1'
 
 def test_recipes_reuse_shared_stages_and_keep_test_apart(tmp_path):
     f = tiny_npz(tmp_path/'tiny.npz', n=60)
@@ -63,3 +63,8 @@ def test_cardinality_curve_reuses_the_generator_per_seed(tmp_path):
     md = (tmp_path/'out'/'cardinality.md').read_text()
     assert '| 0.5× | 1 |' in md and '| 2× | 1 |' in md and (tmp_path/'out'/'cardinality.png').stat().st_size > 5000, md
     with pytest.raises(SystemExit, match=r'in \(0, 100\]'): cardinality.variants([0., 1.])
+
+def test_method_extra_reaches_only_its_method():
+    got = privacy_utility.method_extras(["kr=--gen_balanced true --filters 0,0.5", "bn=--filters 0,0.5", "kr= --clf_steps 40"])
+    assert got == {'kr': ['--gen_balanced', 'true', '--filters', '0,0.5', '--clf_steps', '40'], 'bn': ['--filters', '0,0.5']}
+    with pytest.raises(SystemExit, match='expected METHOD=OPTIONS'): privacy_utility.method_extras(['--gen_balanced true'])

@@ -18,7 +18,7 @@ import pytest
 from safetensors.numpy import load_file
 from kr_nb.test_utils import tiny_npz
 
-TINY = ['--gen_train_steps', '40', '--epochs', '5', '--bs', '8', '--width', '8', '--n_shadows', '4', '--quiet', '--device', 'cpu']
+TINY = ['--gen_train_steps', '40', '--epochs', '5', '--student_steps', '0', '--bs', '8', '--width', '8', '--n_shadows', '4', '--quiet', '--device', 'cpu']
 ENV = {'CUDA_VISIBLE_DEVICES': '', 'OMP_NUM_THREADS': '1'}  # CPU processes over gloo, one thread each, as the 1-process run
 
 def launch(n:int, *args, timeout=900):

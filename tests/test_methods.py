@@ -39,7 +39,7 @@ class BlurGenerator(Generator):
 
 def test_generator_written_here_runs_the_whole_pipeline(tmp_path):
     register_method(BlurGenerator)
-    cfg = RunConfig(data='tiny', method='blur_test', width=8, train=TrainConfig(epochs=2, bs=16), gkd=GKDConfig(regenerate_every=1),
+    cfg = RunConfig(data='tiny', method='blur_test', width=8, train=TrainConfig(epochs=2, bs=16), gkd=GKDConfig(regenerate_every=1, student_steps=0),
                     tune=TuneConfig(n_per_class=5, clf_epochs=1), mia=MIAConfig(n_shadows=2))
     m = run_pipeline(cfg, tmp_path/'run', quiet=True, splits=tiny_splits(n=90, size=8), show=False)
     assert m['method'] == 'blur_test' and m['tuning']['setting']['shift'] in (0, 1)
@@ -53,7 +53,7 @@ def test_generator_written_here_runs_the_whole_pipeline(tmp_path):
 
 def test_bn_method_by_command_line(tmp_path):
     data = tiny_npz(tmp_path/'tiny.npz', n=90, size=8, n_classes=3)
-    r = subprocess.run([kr_nb_exe(), 'run', '--method', 'bn', '--data', data, '--out', tmp_path/'bn', '--epochs', '3', '--width', '8',
+    r = subprocess.run([kr_nb_exe(), 'run', '--method', 'bn', '--data', data, '--out', tmp_path/'bn', '--epochs', '3', '--student_steps', '0', '--width', '8',
                         '--gen_iterations', '5', '--gen_w_tv', '0,0.1', '--gen_group', '10', '--n_shadows', '2', '--n_per_class', '5', '--quiet'],
                        capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -87,7 +87,7 @@ def test_tckr_end_to_end_by_command_line(tmp_path):
     t = time.time()
     r = subprocess.run([kr_nb_exe(), 'run', '--method', 'tckr', '--data', data, '--out', tmp_path/'run', '--gen_model', sd, '--gen_caption_model', blip,
                         '--gen_max_new_tokens', '4', '--gen_resolution', '16', '--gen_epochs', '1', '--gen_bs', '4', '--gen_grad_accum', '1', '--gen_sample_steps', '2',
-                        '--epochs', '2', '--width', '8', '--n_shadows', '2', '--n_per_class', '3', '--clf_epochs', '1', '--quiet'], capture_output=True, text=True, timeout=900)
+                        '--epochs', '2', '--student_steps', '0', '--width', '8', '--n_shadows', '2', '--n_per_class', '3', '--clf_epochs', '1', '--quiet'], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     print(f"tiny kr_nb run --method tckr: {time.time() - t:.0f} s")
     out = tmp_path/'run'

@@ -5,7 +5,7 @@ import pytest
 from kr_nb.test_utils import tiny_npz
 from conftest import kr_nb_exe
 
-TINY = ['--gen_train_steps', '60', '--epochs', '4', '--width', '8', '--n_shadows', '2', '--quiet']
+TINY = ['--gen_train_steps', '60', '--epochs', '4', '--student_steps', '0', '--width', '8', '--n_shadows', '2', '--quiet']
 
 @pytest.fixture(scope='module')
 def tiny_data(tmp_path_factory):
