@@ -46,6 +46,7 @@ def plot(rows:list, multiples:list, data:str, path:Path):
     t = np.array([r['teacher_test_acc'] for r in rows if r.get('teacher_test_acc') is not None], float)
     if len(t): ax.axhspan(t.mean() - t.std(), t.mean() + t.std(), color='k', alpha=.12, label='Teacher, test (±1 s.d.)')
     ax.set(xscale='log', xlabel='synthetic multiple (images per period / members)', ylabel='accuracy', title=f"{data}: cardinality")
+    ax.set_xticks(multiples, [f"{m:g}×" for m in multiples]); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
 if __name__ == '__main__':
