@@ -2,6 +2,7 @@
 
     python benchmarks/cardinality.py [--data digits] [--seeds 0,1,2] [--multiples 0.1,0.25,0.5,1,2,5,10]
                                      [--base "--no_mia"] [--runs runs/cardinality] [--out benchmarks/cardinality]
+                                     [--summarise_only]
 
 The multiple is the number of synthetic images per regeneration period as a multiple of the real members
 (`GKDConfig.multiple`). Each multiple × seed is one `kr_nb run --variants gkd --multiple M` in the seed's folder
@@ -56,11 +57,12 @@ if __name__ == '__main__':
     ap.add_argument('--base', default='--no_mia', help='options every run gets (default: no audit)')
     ap.add_argument('--runs', default='runs/cardinality'); ap.add_argument('--out', default='benchmarks/cardinality')
     ap.add_argument('--kr_nb', default='kr_nb', help='the command that runs kr_nb')
+    ap.add_argument('--summarise_only', action='store_true', help='read the finished cells, run nothing (a multiple × seed not yet run is left out)')
     a = ap.parse_args()
     try: multiples = [float(m) for m in a.multiples.split(',')]
     except ValueError: raise SystemExit(f"--multiples: expected numbers separated by commas, got {a.multiples!r}") from None
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    rows = run_variants(a.data, [int(s) for s in a.seeds.split(',')], variants(multiples), shlex.split(a.base), Path(a.runs), shlex.split(a.kr_nb))
+    rows = run_variants(a.data, [int(s) for s in a.seeds.split(',')], variants(multiples), shlex.split(a.base), Path(a.runs), shlex.split(a.kr_nb), not a.summarise_only)
     write_csv(rows, out/'cardinality.csv', ('variant', 'seed'))
     cmd = 'python benchmarks/cardinality.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'cardinality.md').write_text(summarise(rows, multiples, cmd, data_name(a.data)))

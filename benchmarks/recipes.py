@@ -2,14 +2,15 @@
 
     python benchmarks/recipes.py --data breastmnist --seeds 0,1,2 \\
         --variant "default=" --variant "x3=--multiple 3" --variant "balanced=--gen_balanced true --gen_aug hflip" \\
-        [--base "--no_mia"] [--runs runs/recipes] [--out benchmarks/recipes] [--kr_nb kr_nb]
+        [--base "--no_mia"] [--runs runs/recipes] [--out benchmarks/recipes] [--kr_nb kr_nb] [--summarise_only]
 
 Each variant × seed is one `kr_nb run` (without the audit unless `--base` says otherwise) in that seed's folder, so
 variants that change only later stages (e.g. the Student's `--multiple` or `--regenerate_every`) reuse the Teacher,
 generator, tuning and pool their recipe shares with an earlier variant: the stage cache keys on the recipe. After each
 run its `metrics.json` and `config.json` are copied to `<variant>.json` and `<variant>.config.json` beside it; a
 finished variant × seed whose config is the one `kr_nb run` builds now is not run again, so a killed study resumes and a
-study after a default changed reruns only what the change touches.
+study after a default changed reruns only what the change touches. `--summarise_only` tabulates the finished current
+cells and runs nothing.
 
 The table's decision columns are **validation** scores of the epoch each model kept (`val` in metrics.json: the split
 `fit` already chose that epoch on); test accuracy is in separate columns marked "report only", and the table says
@@ -55,14 +56,15 @@ def summarise(rows:list, cmd:str, data:str) -> str:
                      f" | {ms(rs, 'gkd_val_acc')} | {ms(rs, 'generator_s', '.0f')} | {ms(rs, 'gkd_test_acc')} | {ms(rs, 'soft_test_acc')} | {ms(rs, 'hard_test_acc')} |")
     return '\n'.join(lines) + '\n'
 
-def run_variants(data:str, seeds:list, variants:list, base:list, runs:Path, kr_nb:list) -> list:
-    "Each (name, options) variant × seed as a `kr_nb run` in the seed's folder (finished current cells read, not run); one `row_of` each."
+def run_variants(data:str, seeds:list, variants:list, base:list, runs:Path, kr_nb:list, run:bool=True) -> list:
+    "Each (name, options) variant × seed as a `kr_nb run` in the seed's folder (finished current cells read, not run); one `row_of` each. `run=False`: read the finished current cells only, skip the rest."
     rows, t0 = [], time.time()
     for s in seeds:
         folder = runs/data_name(data)/f"seed{s}"
         for name, opts in variants:
             done, args = folder/f"{name}.json", ['--data', data, '--seed', str(s), '--out', str(folder), '--quiet', *base, *opts]
             if not is_current(done, folder/f"{name}.config.json", args):
+                if not run: print(f"{data} seed {s} {name}: not finished with the current config, left out", flush=True); continue
                 folder.mkdir(parents=True, exist_ok=True)
                 dt = run_cell([*kr_nb, 'run', *args], folder, folder/f"{name}.log")
                 shutil.copy(folder/'metrics.json', done); shutil.copy(folder/'config.json', folder/f"{name}.config.json")
@@ -77,11 +79,12 @@ if __name__ == '__main__':
     ap.add_argument('--base', default='--no_mia', help='options every run gets (default: no audit)')
     ap.add_argument('--runs', default='runs/recipes'); ap.add_argument('--out', default='benchmarks/recipes')
     ap.add_argument('--kr_nb', default='kr_nb', help='the command that runs kr_nb')
+    ap.add_argument('--summarise_only', action='store_true', help='read the finished cells, run nothing')
     a = ap.parse_args()
     variants = [parse_variant(v) for v in a.variant]
     if len({n for n, _ in variants}) < len(variants): raise SystemExit("--variant names must differ")
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    rows = run_variants(a.data, [int(x) for x in a.seeds.split(',')], variants, shlex.split(a.base), Path(a.runs), shlex.split(a.kr_nb))
+    rows = run_variants(a.data, [int(x) for x in a.seeds.split(',')], variants, shlex.split(a.base), Path(a.runs), shlex.split(a.kr_nb), not a.summarise_only)
     write_csv(rows, out/'recipes.csv', ('variant', 'seed'))
     cmd = 'python benchmarks/recipes.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'recipes.md').write_text(summarise(rows, cmd, data_name(a.data)))

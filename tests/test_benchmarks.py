@@ -27,6 +27,9 @@ def test_recipes_reuse_shared_stages_and_keep_test_apart(tmp_path):
     assert r2.returncode == 0 and 'min (total' not in r2.stdout, r2.stdout
     c = json.loads((seed/'x2.config.json').read_text()); c['tune']['clf_steps'] += 1  # as if made before a default changed
     (seed/'x2.config.json').write_text(json.dumps(c))
+    r_s = subprocess.run(list(map(str, cmd + ['--summarise_only'])), capture_output=True, text=True, timeout=300)  # reads, runs nothing
+    assert r_s.returncode == 0 and 'min (total' not in r_s.stdout and 'seed 0 x2: not finished with the current config, left out' in r_s.stdout, r_s.stdout
+    assert '| x2 |' not in (tmp_path/'out'/'recipes.md').read_text() and '| default | 1 |' in (tmp_path/'out'/'recipes.md').read_text()
     r3 = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=600)
     assert r3.returncode == 0 and r3.stdout.count('min (total') == 1 and 'seed 0 x2:' in r3.stdout, r3.stdout  # only the stale cell runs again
     assert len(list(seed.glob('generator-*'))) == 1 and json.loads((seed/'x2.config.json').read_text())['tune']['clf_steps'] == c['tune']['clf_steps'] - 1
