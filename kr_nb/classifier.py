@@ -29,7 +29,7 @@ from .distributed import own_training
 __all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock', 'SmallResNet',
            'ZooNet', 'build_model', 'WeightEMA', 'KeepBest', 'make_learner', 'n_epochs', 'fit', 'train_classifier',
            'kept_epoch', 'predict', 'auroc', 'classification_metrics', 'evaluate', 'plot_confusion', 'save_classifier',
-           'load_classifier', 'train_and_evaluate']
+           'classifier_saved', 'load_classifier', 'train_and_evaluate']
 
 # %% ../nbs/02_classifier.ipynb #531d6b96
 @dataclass
@@ -304,13 +304,18 @@ def plot_confusion(cm, classes, title:str|None=None, normalize:bool=True):
 WEIGHTS, CONFIG = 'model.safetensors', 'config.json'
 
 def save_classifier(model:nn.Module, cfg:ModelConfig, path, extra:dict|None=None):
-    "Write `path/model.safetensors` and `path/config.json` (the `ModelConfig`, plus `extra`)."
+    "Write `path/config.json` (the `ModelConfig`, plus `extra`), then `path/model.safetensors`: the weights go last."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_json({'format': 'kr_nb.classifier/1', 'model': cfg, **(extra or {})}, path/CONFIG)
     tmp = path/f'.{WEIGHTS}.tmp'
     save_file(sd, str(tmp)); os.replace(tmp, path/WEIGHTS)
-    save_json({'format': 'kr_nb.classifier/1', 'model': cfg, **(extra or {})}, path/CONFIG)
     return path
+
+def classifier_saved(path) -> bool:
+    "Whether `path` holds a whole saved classifier (both files): what caches test before they skip training."
+    path = Path(path)
+    return (path/CONFIG).exists() and (path/WEIGHTS).exists()
 
 def load_classifier(path, device=None):
     "Rebuild a saved classifier: returns `(model, ModelConfig)`; clear errors for missing or corrupt files."

@@ -162,7 +162,7 @@ def train_shadows(splits:DataSplits, manifest:MembershipManifest, mcfg:ModelConf
     todo = dist.share(n_shadows) if spread else range(n_shadows)
     for k in (todo if quiet or not dist.is_main() else progress_bar(todo)):
         d = cdir/f'shadow_{k:02d}' if cdir else None
-        if d is not None and (d/WEIGHTS).exists(): models[k] = load_classifier(d, tcfg.device)[0]; continue
+        if d is not None and classifier_saved(d): models[k] = load_classifier(d, tcfg.device)[0]; continue
         sub = idx[keep[k]]
         with dist.alone(): model = (fit_fn or _fit)(splits.train.subset(sub), splits.val, mcfg, replace(tcfg, seed=tcfg.seed + 1000 + k))
         if d is not None: save_classifier(model, model.model_config, d, {'provenance': provenance(splits.train, manifest, sub, 'shadow'), 'train': asdict(tcfg)})

@@ -360,7 +360,7 @@ def stage_student_shadows(run:Run, splits:DataSplits, man:MembershipManifest, te
         save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})
     def fn(d):
         for j in dist.share(len(teacher_shadows)):  # shadow j on process j mod N, which owns it (its whole pipeline) alone
-            if not (d/f'shadow_{j:02d}'/WEIGHTS).exists():
+            if not classifier_saved(d/f'shadow_{j:02d}'):
                 with dist.alone(): one(d, j)
         return {'n': len(teacher_shadows), 'mode': mode}
     key = {'shadows': skey, 'mode': mode, 'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'gkd': asdict(gk), 'train': _any_device(c.train)}
