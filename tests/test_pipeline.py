@@ -1,8 +1,9 @@
 "`kr_nb run` end to end on a tiny dataset: outputs, resume after a kill, `--force`, and `kr_nb mia` on its models."
-import json, os, signal, subprocess, time
+import json, os, shutil, signal, subprocess, time
 from pathlib import Path
 import pytest
 from kr_nb.test_utils import tiny_npz
+from kr_nb.classifier import CONFIG, WEIGHTS
 from conftest import kr_nb_exe
 
 TINY = ['--gen_train_steps', '60', '--epochs', '4', '--student_steps', '0', '--width', '8', '--n_shadows', '2', '--quiet']
@@ -61,21 +62,19 @@ def test_kill_during_student_then_resume(full_run, tiny_data, tmp_path):
 
 def test_resume_after_kill_between_config_and_weights(full_run, tiny_data, tmp_path):
     "A shadow folder left half-saved by a kill (one of its two files) is retrained on resume, not read (the failure CI met once)."
-    import shutil
     out = tmp_path/'half'; shutil.copytree(full_run[0], out)
     for d in ['shadows-*', 'mia_teacher-*', 'mia_student-*']: (next(out.glob(d))/'stage.json').unlink()  # the audits read the shadows
     stage = next(out.glob('shadows-*')); (out/'metrics.json').unlink()
     s0, s1 = sorted(stage.glob('**/shadow_00')) + sorted(stage.glob('**/shadow_01'))
-    (s0/'config.json').unlink()        # weights without config (the order before this fix)
-    (s1/'model.safetensors').unlink()  # config without weights (the order now)
+    (s0/CONFIG).unlink()   # weights without config (the order before this fix)
+    (s1/WEIGHTS).unlink()  # config without weights (the order now)
     r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert (s0/'config.json').exists() and (s1/'model.safetensors').exists()
+    assert (s0/CONFIG).exists() and (s1/WEIGHTS).exists()
     m = json.loads((out/'metrics.json').read_text())
     assert 'shadows' not in m['resumed'] and 'student_shadows' in m['resumed'] and _no_time(m['mia']) == _no_time(full_run[1]['mia'])
 
 def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
-    import shutil
     out = tmp_path/'forced'; shutil.copytree(full_run[0], out)
     r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--force', 'student'], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
