@@ -75,6 +75,7 @@ class BNConfig:
     seed: int = 0                  # random seed
     device: str = 'auto'           # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
+        check_fields(self)
         self.iterations, self.w_tv = tuple(self.iterations), tuple(self.w_tv)
         if not self.iterations or min(self.iterations) < 1: raise KrError(f"iterations must be ≥ 1, got {self.iterations}")
         if self.group < 2: raise KrError(f"group must be ≥ 2 images (batch statistics need several), got {self.group}")
@@ -108,7 +109,7 @@ def fit(self:BNGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
 @patch
 def use(self:BNGenerator, setting:dict):
     "Make `setting` (iterations, w_tv) current."
-    s = {**self.setting, **setting}
+    self.check_setting(setting); s = {**self.setting, **setting}
     if int(s['iterations']) < 1 or s['w_tv'] < 0: raise KrError(f"BN synthesis needs iterations ≥ 1 and w_tv ≥ 0, got {s['iterations']} and {s['w_tv']}")
     return Generator.use(self, setting)
 
@@ -182,12 +183,14 @@ def save_files(self:BNGenerator, path:Path):
     mc = getattr(self.teacher, 'model_config', None)
     if mc is None: raise KrError("the BN generator's Teacher has no ModelConfig (build it with kr_nb.classifier) and cannot be saved")
     save_classifier(self.teacher, mc, path/'teacher')
-    save_file({f"{n}.{k}": t.contiguous() for n, (m, v) in self.stats.items() for k, t in (('mean', m), ('var', v))}, str(path/'stats.safetensors'))
+    save_safetensors({f"{n}.{k}": t for n, (m, v) in self.stats.items() for k, t in (('mean', m), ('var', v))}, path/'stats.safetensors')
+    record_hashes(path)
 
 @patch
 def load_files(self:BNGenerator, path:Path):
     self.teacher = load_classifier(path/'teacher', self.cfg.device)[0]
-    sd = load_file(str(path/'stats.safetensors'))
+    verify_hashes(path, f'BN statistics {path}')
+    sd = check_finite_weights(load_file(str(regular_file(path/'stats.safetensors', 'BN statistics'))), f'BN statistics {path}')
     self.stats = {n: (sd[f"{n}.mean"], sd[f"{n}.var"]) for n, _ in bn_layers(self.teacher)}
 
 register_method(BNGenerator, needs_teacher=True)

@@ -15,7 +15,8 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['CaptionConfig', 'load_pretrained', 'load_captioner', 'to_pil', 'caption_images', 'make_prompts']
+__all__ = ['CaptionConfig', 'load_pretrained', 'check_model_available', 'load_captioner', 'to_pil', 'caption_images',
+           'make_prompts']
 
 # %% ../nbs/04_caption.ipynb #2991dd72
 @dataclass
@@ -28,6 +29,7 @@ class CaptionConfig:
     template: str = 'a photo of {class_name}' # the caption of every image of a class when model is 'none'
     device: str = 'auto'                      # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
+        check_fields(self)
         if self.max_new_tokens < 1 or self.bs < 1: raise KrError(f"max_new_tokens and bs must be ≥ 1, got {self.max_new_tokens} and {self.bs}")
         if '{caption}' not in self.prompt and '{class_name}' not in self.prompt: raise KrError(f"prompt {self.prompt!r} uses neither {{class_name}} nor {{caption}}")
 
@@ -47,6 +49,20 @@ def load_pretrained(loader, model_id:str, what:str, **kwargs):
                       f"download it where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy") from e
     finally:
         for l, v in zip(quiet, levels): l.setLevel(v)
+
+def check_model_available(model_id:str, what:str, probe:str='config.json'):
+    "Refuse a model that cannot be loaded: a local folder that is missing, or (offline) a hub id not in the local cache."
+    p = Path(str(model_id)).expanduser()
+    if p.exists(): return p
+    if str(model_id).startswith(('.', '/', '~')): raise KrError(f"{what} folder {p} not found")
+    if os.environ.get('HF_HUB_OFFLINE') in (None, '', '0'): return model_id  # online: from_pretrained downloads it
+    from huggingface_hub import try_to_load_from_cache
+    try: hit = try_to_load_from_cache(str(model_id), probe)
+    except Exception: hit = None  # a malformed id: say it is not there
+    if not isinstance(hit, str):
+        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache (HF_HUB_OFFLINE is set); "
+                      f"download it where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy")
+    return model_id
 
 def load_captioner(model_id:str, device=None):
     "A transformers image-to-text model and its processor (fp16 on a GPU), from a hub id or a local folder."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #5af089be
 from __future__ import annotations
-import sys, os, json, argparse, hashlib, dataclasses, contextlib
+import sys, os, re, json, errno, argparse, hashlib, dataclasses, contextlib, difflib
 from dataclasses import fields, replace, asdict, MISSING
 from pathlib import Path
 import numpy as np
@@ -14,8 +14,8 @@ from .data import *
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'COMMANDS', 'LAUNCHED', 'add_config_options', 'config_from', 'data', 'teacher',
-           'run', 'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
+__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'NESTED', 'COMMANDS', 'LAUNCHED', 'add_config_options', 'config_from', 'Parser',
+           'data', 'teacher', 'run', 'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #0597a761
 def _bool(s) -> bool:
@@ -67,29 +67,49 @@ def config_from(cls, args, prefix:str='', base=None, **kw):
 DATA_OPTS = ('data', 'root', 'size', 'seed', 'device')
 
 def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(data) or str(data).endswith('.npz')) else str(data).lower()
-def _out(out, cmd, data) -> Path: return Path(out) if out else Path('runs')/f"{cmd}_{_name(data)}"
+def _out(out, cmd, data) -> Path: return Path(out).expanduser() if out else Path('runs')/f"{cmd}_{_name(data)}"
 def _fmt(m:dict, keys=('accuracy', 'balanced_accuracy', 'auroc', 'seconds')) -> str:
     return '  '.join(f"{k} {m[k]:.4f}" if isinstance(m.get(k), float) else f"{k} {m.get(k)}" for k in keys if k in m)
 
+class Parser(argparse.ArgumentParser):
+    "argparse without abbreviations, whose errors are one line (`KrError`); an unknown option names the closest valid spelling."
+    def __init__(self, *args, **kw): super().__init__(*args, allow_abbrev=False, **kw)
+    def error(self, message): raise KrError(message)
+    def parse_args(self, args=None, namespace=None):
+        a, rest = self.parse_known_args(args, namespace)
+        if rest:
+            opt = rest[0].split('=', 1)[0]
+            if not opt.startswith('-'): raise KrError(f"unexpected argument {rest[0]!r} ({self.prog} --help lists what it takes)")
+            hyphen = '-' in opt[2:] and '_' not in opt[2:]  # answer in the spelling the user types
+            valid = list(dict.fromkeys('--' + (s[2:].replace('_', '-') if hyphen else s[2:].replace('-', '_'))
+                                       for act in self._actions if act.help != argparse.SUPPRESS for s in act.option_strings if s.startswith('--')))
+            near = [v for v in valid if v.startswith(opt) and len(opt) > 2][:3] or difflib.get_close_matches(opt, valid, n=1, cutoff=0.6)
+            raise KrError(f"unknown option {opt}" + (f": did you mean {' or '.join(near)}?" if near else f" ({self.prog} --help lists the options)"))
+        return a
+
 def _parser(cmd:str, doc:str, data:bool=True, out:bool=True, quiet:bool=True) -> argparse.ArgumentParser:
     from kr_nb.pipeline import RunConfig
-    p = argparse.ArgumentParser(prog=f'kr_nb {cmd}', description=doc, allow_abbrev=False)
+    p = Parser(prog=f'kr_nb {cmd}', description=doc)
     if data: add_config_options(p, RunConfig, only=DATA_OPTS, title='data')
     if out: p.add_argument('--out', default=None, help=f"output folder (default runs/{cmd}_<data name>)")
     if quiet: p.add_argument('--quiet', action='store_true', help='no progress output')
     return p
 
-def _data(a): return load_data(a.data or 'digits', size=a.size, seed=a.seed or 0, root=a.root)
+def _force_flag(p): p.add_argument('--force', action='store_true', help="write into an --out folder that holds files kr_nb did not write (they are named)")
+
+def _data(a): return load_data('digits' if a.data is None else a.data, size=a.size, seed=a.seed or 0, root=a.root)
 
 # %% ../nbs/10_cli.ipynb #d11b1d19
 def data(argv=()):
     "Summarise a dataset: sizes, classes, class balance, and a sample-grid image."
-    a = _parser('data', data.__doc__, quiet=False).parse_args(argv)
-    splits = _data(a)
-    out = prepare_out(_out(a.out, 'data', splits.name))
-    sm = summary(splits)
-    save_json(sm, out/'summary.json')
-    savefig(show_grid(splits.train, 8, f"{splits.name}: train samples"), out/'samples.png')
+    p = _parser('data', data.__doc__, quiet=False); _force_flag(p)
+    a = p.parse_args(argv)
+    out = claim_out(_out(a.out, 'data', _name(a.data or 'digits')), 'data', a.force)
+    with RunLock(out):
+        splits = _data(a)
+        sm = summary(splits)
+        save_json(sm, out/'summary.json')
+        savefig(show_grid(splits.train, 8, f"{splits.name}: train samples"), out/'samples.png')
     print(f"{splits.name}: {sm['image_shape'][0]}×{sm['image_shape'][1]} px, {sm['image_shape'][2]} channel(s), {len(sm['classes'])} classes")
     for s in SPLITS:
         print(f"  {s:5s} {sm[s]['n']:6d} images  per class {sm[s]['counts']}  balance (min/max) {sm[s]['balance']:.2f}")
@@ -104,18 +124,19 @@ def teacher(argv=()):
     "Train a classifier on the real train split, choose its epoch on val, and evaluate it on test."
     from kr_nb.classifier import ModelConfig, TrainConfig, model_config, train_and_evaluate
     from kr_nb.dp import DPConfig, train_dp
-    p = _parser('teacher', teacher.__doc__)
+    p = _parser('teacher', teacher.__doc__); _force_flag(p)
     add_config_options(p, ModelConfig, only=MODEL_OPTS); add_config_options(p, TrainConfig, skip=('seed', 'device'))
     add_config_options(p, DPConfig, prefix='dp_', title='dp: train with DP-SGD instead (dp_epsilon 0: off)')
     a = p.parse_args(argv)
     tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')  # settings first, then files, then data: cheapest refusal first
     dcfg = config_from(DPConfig, a, prefix='dp_')
-    out = prepare_out(_out(a.out, 'teacher', _name(a.data or 'digits')))
-    splits = _data(a)
-    mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
-    fit_fn = (lambda tr, va, mc, tc: train_dp(tr, va, mc, dcfg, tc.seed, tc.device)) if dcfg.epsilon else None
-    print(f"training a {mcfg.arch} classifier on {splits!r}" + (f" with DP-SGD (target ε = {dcfg.epsilon:g})" if dcfg.epsilon else ''))
-    _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet, fit_fn=fit_fn)
+    out = claim_out(_out(a.out, 'teacher', _name(a.data or 'digits')), 'teacher', a.force)
+    with RunLock(out):
+        splits = _data(a)
+        mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
+        fit_fn = (lambda tr, va, mc, tc: train_dp(tr, va, mc, dcfg, tc.seed, tc.device)) if dcfg.epsilon else None
+        print(f"training a {mcfg.arch} classifier on {splits!r}" + (f" with DP-SGD (target ε = {dcfg.epsilon:g})" if dcfg.epsilon else ''))
+        _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet, fit_fn=fit_fn)
     if dcfg.epsilon: print(f"DP-SGD spent ε = {m['epsilon']:.3f} at δ = {m['delta']:.2g} (noise multiplier {m['noise_multiplier']:.2f})")
     print(f"{splits.name} test: {_fmt(m)}  (val accuracy {m['val']['accuracy']:.4f}, best epoch {m['best_epoch']})")
     print(f"wrote {out/'model'}, {out/'metrics.json'} and {out/'confusion.png'}")
@@ -123,9 +144,10 @@ def teacher(argv=()):
 
 # %% ../nbs/10_cli.ipynb #eee71119
 GEN_SKIP = ('size', 'channels', 'n_classes', 'seed', 'device')  # from the data and the run
+NESTED = ('train', 'gkd', 'tune', 'mia', 'dp', 'gen')  # RunConfig's nested configs: options of their own, never one flat option
 
 def _method(argv) -> str:
-    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False); pre.add_argument('--method', default=None)
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False); pre.add_argument('--method', default=None)  # known-args pass: never errors
     return pre.parse_known_args(argv)[0].method or 'kr'
 
 def _run_parser(cmd:str, doc:str, method:str, only_run=None):
@@ -137,9 +159,10 @@ def _run_parser(cmd:str, doc:str, method:str, only_run=None):
     from kr_nb.mia import MIAConfig
     from kr_nb.dp import DPConfig
     p = _parser(cmd, doc)
-    p.add_argument('--force', default=None, help='recompute these stages (comma-separated) and what depends on them')
+    p.add_argument('--force', nargs='?', const='', default=None, metavar='STAGES',
+                   help='recompute these stages (comma-separated) and what depends on them; alone: write into an --out folder holding other files')
     p.add_argument('--verbose', action='store_true', help='progress bars even when the output is not a terminal')
-    run_skip = DATA_OPTS + ('train', 'gkd', 'tune', 'mia', 'gen')
+    run_skip = DATA_OPTS + NESTED
     add_config_options(p, RunConfig, only=only_run, skip=run_skip, title='run')
     if cmd == 'run': p.add_argument('--no_mia', '--no-mia', dest='audit', action='store_const', const=False, help='skip the membership-inference audit (as --no_audit)')
     add_config_options(p, TrainConfig, skip=('seed', 'device'), title='train: Teacher and Student recipe')
@@ -172,7 +195,7 @@ def run(argv=()):
     a = _run_parser('run', run.__doc__, method).parse_args(argv)
     cfg = _run_config(a, method)
     bars = a.verbose or (not a.quiet and sys.stdout.isatty())  # progress bars on a terminal; in a file or CI log, one line per stage
-    return run_pipeline(cfg, _out(a.out, 'run', cfg.data), force=_forced(a), quiet=not bars, log=not a.quiet)
+    return run_pipeline(cfg, _out(a.out, 'run', cfg.data), force=_forced(a), quiet=not bars, log=not a.quiet, overwrite=a.force is not None)
 
 # %% ../nbs/10_cli.ipynb #9522127e
 def generator(argv=()):
@@ -182,7 +205,8 @@ def generator(argv=()):
     a = _run_parser('generator', generator.__doc__, method, only_run=('method', 'arch', 'width')).parse_args(argv)
     cfg = _run_config(a, method, member_frac=1., audit=False, variants=('hard',))
     out = _out(a.out, 'generator', cfg.data)
-    m = run_pipeline(cfg, out, force=_forced(a), quiet=not (a.verbose or (not a.quiet and sys.stdout.isatty())), show=False, log=not a.quiet)
+    m = run_pipeline(cfg, out, force=_forced(a), quiet=not (a.verbose or (not a.quiet and sys.stdout.isatty())), show=False, log=not a.quiet,
+                     overwrite=a.force is not None, command='generator')
     res = {'method': method, 'synthetic_accuracy': m['student']['accuracy'], 'synthetic': {k: m['student'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')},
            'teacher': {k: m['teacher'][k] for k in ('accuracy', 'balanced_accuracy', 'auroc')}, 'tuning': m['tuning'], 'privacy': m['privacy'], 'timings': m['timings']}
     if not dist.is_main(): return res
@@ -217,7 +241,7 @@ def _setting(s:str|None) -> dict:
 def sample(argv=()):
     "Write N synthetic images per class from a saved generator as a MedMNIST-layout .npz."
     from kr_nb.generator import load_generator, balanced_labels, sample_sharded
-    p = argparse.ArgumentParser(prog='kr_nb sample', description=sample.__doc__, allow_abbrev=False)
+    p = Parser(prog='kr_nb sample', description=sample.__doc__)
     p.add_argument('gen', help="a saved generator folder, or a run folder (its tuned generator is used)")
     p.add_argument('--out', default='synthetic.npz', help='.npz to write (MedMNIST layout: train_images, train_labels; empty val/test)')
     p.add_argument('--n', type=int, default=100, help='images per class')
@@ -225,20 +249,22 @@ def sample(argv=()):
     p.add_argument('--setting', default=None, help='override the tuned setting, e.g. steps=20,guidance=1.5 or iterations=200')
     p.add_argument('--device', default='auto', help="'auto', 'cpu' or 'cuda'")
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--force', action='store_true', help='replace an existing --out file')
     a = p.parse_args(argv)
     if a.n < 1: raise KrError(f"--n must be ≥ 1 image per class, got {a.n}")
-    out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz")  # numpy would add the suffix; say where it really goes
+    if not 0 <= a.seed < 2**32: raise KrError(f"--seed must be in [0, 2**32), got {a.seed}")
+    out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz").expanduser()  # numpy would add the suffix; say where it really goes
     prepare_out(out.parent, 'the folder of --out')
     if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
+    if out.exists() and not a.force: raise KrError(f"--out {out} exists: give another name, or --force to replace it")
+    if out.exists(): print(f"kr_nb sample: --force: replacing {out}", file=sys.stderr)
     g = load_generator(_find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
     with dist.together(): syn = sample_sharded(g, balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)  # spread over the processes of a launch
     if not dist.is_main(): return out
     imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
-    tmp = out.with_name(out.name + '.tmp.npz')
-    np.savez_compressed(tmp, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),
-                        val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8))
-    os.replace(tmp, out)
+    save_npz(out, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),  # atomic: a full disk leaves no half file
+             val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8))
     print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out}")
     return out
 
@@ -247,10 +273,10 @@ def _tckr_command(name:str, doc:str, argv, **opts):
     "Parse a TCKR stage command's options (`opts`: which config fields it offers); returns the options, its output folder, the data and the generator."
     from kr_nb.generator import get_method, for_data
     m = get_method('tckr')
-    p = _parser(name, doc)
+    p = _parser(name, doc); _force_flag(p)
     add_config_options(p, m.config, **opts)
     a = p.parse_args(argv)
-    out = prepare_out(_out(a.out, name, _name(a.data or 'digits')))
+    out = claim_out(_out(a.out, name, _name(a.data or 'digits')), name, a.force)
     splits = _data(a)
     return a, out, splits, m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
 
@@ -279,6 +305,19 @@ def lora(argv=()):
 # %% ../nbs/10_cli.ipynb #67646ec0
 def _file_hash(p:Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()[:16]
 
+_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,63}')
+
+def _targets(spec:str) -> dict:
+    "`NAME=PATH,PATH,...` → name → classifier folder; names are plain (they name stage folders inside --out) and distinct."
+    out = {}
+    for s in filter(None, str(spec).split(',')):
+        name, path = s.split('=', 1) if '=' in s else (Path(s).parent.name if Path(s).name == 'model' else Path(s).name, s)
+        if not _NAME.fullmatch(name) or '..' in name: raise KrError(f"target name {name!r}: use letters, digits, '_', '-' and '.' (it names a folder inside --out)")
+        if name in out: raise KrError(f"target name {name!r} is given twice: name each target once (NAME=PATH)")
+        pth = Path(path).expanduser(); out[name] = pth/'model' if (pth/'model').is_dir() else pth
+    if not out: raise KrError("no targets: give classifier folders, e.g. teacher=runs/teacher_digits")
+    return out
+
 def mia(argv=()):
     "Audit saved classifiers with shadow-model, LiRA, loss and confidence attacks (AUC, TPR at 1 % and 0.1 % FPR)."
     from kr_nb.classifier import load_classifier, TrainConfig, WEIGHTS
@@ -287,28 +326,29 @@ def mia(argv=()):
     p = _parser('mia', mia.__doc__, quiet=False)
     p.add_argument('targets', help='comma-separated classifier folders (NAME=PATH to name them), as written by kr_nb teacher or run')
     p.add_argument('--manifest', default=None, help="membership manifest JSON (default: made from --seed; targets must have used members only)")
+    _force_flag(p)
     add_config_options(p, MIAConfig, skip=('seed',), title='mia: the audit')
     a = p.parse_args(argv)
     seed, device = a.seed or 0, a.device or 'auto'
     with Timer() as t:
         cfg = config_from(MIAConfig, a, seed=seed)
-        out = prepare_out(_out(a.out, 'mia', _name(a.data or 'digits')))
+        tnames = _targets(a.targets)  # names checked before any work
+        out = claim_out(_out(a.out, 'mia', _name(a.data or 'digits')), 'mia', a.force)
         splits = _data(a)
         man = MembershipManifest.load(a.manifest) if a.manifest else make_manifest(splits.train, seed, protocol=cfg.protocol, control_frac=cfg.control_frac)
         check_manifest(man, splits.train)
         cfg = replace(cfg, protocol=man.protocol)  # a given manifest says which protocol its models were trained under
-        tg, recipe = {}, None
-        for spec in str(a.targets).split(','):
-            name, path = spec.split('=', 1) if '=' in spec else (Path(spec).parent.name if Path(spec).name == 'model' else Path(spec).name, spec)
-            pth = Path(path); pth = pth/'model' if (pth/'model').is_dir() else pth
-            model, mcfg = load_classifier(pth, device)
-            meta = load_json(pth/'config.json')
+        tg = {}
+        for name, pth in _targets(a.targets).items():
+            model, mcfg = load_classifier(pth, device)  # weights checked against the hash recorded when they were saved
+            meta = load_json(pth/'config.json', 'classifier config')
             check_provenance(meta.get('provenance'), splits.train, man, str(pth))
-            tcfg = TrainConfig(**{**meta['train'], 'device': device}) if 'train' in meta else TrainConfig(seed=seed, device=device)
-            recipe = recipe or (mcfg, tcfg)
-            tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'])
+            if not isinstance(meta.get('train', {}), dict): raise KrError(f"{pth/'config.json'} is corrupt: 'train' must be an object")
+            try: tcfg = TrainConfig(**{**meta['train'], 'device': device}) if 'train' in meta else TrainConfig(seed=seed, device=device)
+            except TypeError as e: raise KrError(f"{pth/'config.json'} is corrupt: its train recipe has {str(e).split('got ')[-1]}") from e
+            tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'], mcfg, tcfg)  # each target audited with shadows of its own recipe
         run = Run({'targets': a.targets, 'data': splits.name, 'manifest': asdict(man), 'mia': cfg}, out, quiet=True)
-        with RunLock(out) if dist.is_main() else contextlib.nullcontext(): res = stage_mia(run, splits, man, tg, *recipe, cfg)
+        with RunLock(out) if dist.is_main() else contextlib.nullcontext(): res = stage_mia(run, splits, man, tg, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}
     if not dist.is_main(): return m
     save_json(m, out/'metrics.json'); save_json(run.cfg, out/'config.json')
@@ -341,6 +381,9 @@ def main(argv=None):
         COMMANDS[cmd]([str(v) for v in argv[1:]])
     except KrError as e:
         print(f"kr_nb {cmd}: error: {e}", file=sys.stderr); return 2
+    except OSError as e:  # a write deep inside a library (torch.save, safetensors, diffusers): full disk, long name, read-only
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.ENAMETOOLONG, errno.EROFS): raise
+        print(f"kr_nb {cmd}: error: {write_error(e, e.filename or 'a file')}", file=sys.stderr); return 2
     except KeyboardInterrupt:
         print(f"kr_nb {cmd}: interrupted (finished stages are kept; run the same command again to resume)", file=sys.stderr); return 130
     return 0

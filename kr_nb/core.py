@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f023413
 from __future__ import annotations
-import os, json, hashlib, random, time, tempfile, dataclasses, warnings
+import os, json, hashlib, random, time, tempfile, dataclasses, warnings, math, errno, stat, shutil, sys
 from pathlib import Path
 # fastai 2.8.7 decorates a few functions with torch.jit.script, which torch ≥ 2.9 deprecates with a warning at import
 # time; it says nothing about kr_nb's use and would break the CLI's one-line error messages on stderr
@@ -16,8 +16,10 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: run folders are not locked
 
 # %% auto #0
-__all__ = ['KrError', 'set_seed', 'launch_env', 'get_device', 'in_test', 'to_jsonable', 'config_hash', 'atomic_write', 'savefig',
-           'save_json', 'load_json', 'prepare_out', 'RunLock', 'Timer', 'ema_avg_fn', 'ema_model']
+__all__ = ['SEED_RANGE', 'HASHES', 'OWNER', 'KrError', 'set_seed', 'launch_env', 'get_device', 'in_test', 'to_jsonable',
+           'config_hash', 'kind_error', 'check_fields', 'write_error', 'atomic_write', 'save_torch', 'save_npz',
+           'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'record_hashes', 'verify_hashes',
+           'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -34,10 +36,12 @@ _launch = {}
 def launch_env() -> tuple:
     "(processes, this one's rank, its local rank) as a launcher (`accelerate launch`, `torchrun`) set them, read once: later changes to the environment do not count."
     if not _launch:
-        v = os.environ.get('WORLD_SIZE', '1')
-        try: _launch['w'] = max(1, int(v))
-        except ValueError: raise KrError(f"WORLD_SIZE={v!r} is not a number of processes") from None
-        _launch['rank'], _launch['local'] = int(os.environ.get('RANK', '0') or 0), int(os.environ.get('LOCAL_RANK', '0') or 0)
+        for k in ('WORLD_SIZE', 'RANK', 'LOCAL_RANK'):
+            v = os.environ.get(k, '') or ('1' if k == 'WORLD_SIZE' else '0')
+            if not v.strip().isdigit(): raise KrError(f"{k}={v!r} is not a whole number ≥ 0 (set by a launcher: accelerate launch, torchrun)")
+            _launch[k] = int(v)
+        if _launch['RANK'] >= max(_launch['WORLD_SIZE'], 1): raise KrError(f"RANK={_launch['RANK']} is not below WORLD_SIZE={_launch['WORLD_SIZE']}")
+        _launch['w'], _launch['rank'], _launch['local'] = max(1, _launch['WORLD_SIZE']), _launch['RANK'], _launch['LOCAL_RANK']
     return _launch['w'], _launch['rank'], _launch['local']
 
 def get_device(device:str|torch.device|None=None # 'auto'/None picks CUDA when present, else 'cpu', 'cuda', 'cuda:1', 'mps'
@@ -82,24 +86,77 @@ def config_hash(cfg, n:int=10) -> str:
     s = json.dumps(to_jsonable(cfg), sort_keys=True, separators=(',', ':'))
     return hashlib.sha256(s.encode()).hexdigest()[:n]
 
+# %% ../nbs/00_core.ipynb #3e934ee2
+SEED_RANGE = (0, 2**32)  # numpy's RandomState takes seeds in [0, 2**32)
+
+def kind_error(v, d) -> str|None:
+    "Why `v` is not of the kind of the default `d` (None when it is)."
+    if v is None or d is None or d is dataclasses.MISSING or dataclasses.is_dataclass(d): return None  # None: "not set", resolved by the config
+    if isinstance(d, bool): return None if isinstance(v, (bool, np.bool_)) else 'true or false'
+    if isinstance(d, int): return None if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else 'an integer'
+    if isinstance(d, float): return None if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) else 'a number'
+    if isinstance(d, str): return None if isinstance(v, str) else 'a string'
+    if isinstance(d, tuple): return None if isinstance(v, (tuple, list)) else 'a list'
+    return None
+
+def check_fields(cfg):
+    "Refuse (`KrError`) a config field that is not finite, not of its default's kind, or a seed outside numpy's range."
+    for f in dataclasses.fields(cfg):
+        v = getattr(cfg, f.name)
+        d = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if type(d) is int and 'float' in str(f.type): d = float(d)  # `x: float = 1` takes 1.5
+        if (why := kind_error(v, d)): raise KrError(f"{f.name} must be {why}, got {v!r}")
+        for x in (v if isinstance(v, (tuple, list)) else (v,)):
+            if isinstance(x, (float, np.floating)) and not math.isfinite(x): raise KrError(f"{f.name} must be a finite number, got {x}")
+        if f.name == 'seed' and v is not None and not SEED_RANGE[0] <= v < SEED_RANGE[1]: raise KrError(f"seed must be in [0, 2**32), got {v}")
+    return cfg
+
 # %% ../nbs/00_core.ipynb #2dad4c29
 def _umask():
     m = os.umask(0); os.umask(m); return m
 
+def write_error(e:OSError, path, need:int|None=None) -> KrError:
+    "A one-line `KrError` for a failed write: the path, and for a full disk the bytes free and needed."
+    path = Path(path)
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        try: free = shutil.disk_usage(next(p for p in (path, *path.parents) if p.exists())).free
+        except (OSError, StopIteration): free = None
+        return KrError(f"no space left to write {path}: {free if free is not None else '?'} bytes free, {need if need is not None else 'more'} needed: "
+                       "free some space (or use another --out) and run the same command again; finished stages are kept")
+    if e.errno == errno.ENAMETOOLONG: return KrError(f"cannot write {path}: a file or folder name is too long for this file system")
+    if e.errno == errno.EROFS: return KrError(f"cannot write {path}: the file system is read-only")
+    return KrError(f"cannot write {path}: {e.strerror or e}")
+
 def atomic_write(path, data:bytes|str):
-    "Write `data` to `path` through a temporary file and a rename, so `path` is either old or complete."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    "Write `data` to `path` through a temporary file and a rename, so `path` is either old or complete; write errors as one line."
+    path = Path(path); data = data.encode() if isinstance(data, str) else data; tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name[:64]}.', suffix='.tmp')
         with os.fdopen(fd, 'wb') as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.write(data); f.flush(); os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the permissions a plain open() would
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
+    except BaseException as e:
+        if tmp and os.path.exists(tmp): os.remove(tmp)
+        if isinstance(e, OSError): raise write_error(e, path, len(data)) from e
         raise
     return path
+
+def save_torch(obj, path):
+    "`torch.save` through `atomic_write` (a full disk is one line, never a half-written file)."
+    import io
+    buf = io.BytesIO(); torch.save(obj, buf); return atomic_write(path, buf.getvalue())
+
+def save_npz(path, compressed:bool=True, **arrays):
+    "`numpy.savez(_compressed)` through `atomic_write`."
+    import io
+    buf = io.BytesIO(); (np.savez_compressed if compressed else np.savez)(buf, **arrays); return atomic_write(path, buf.getvalue())
+
+def save_safetensors(tensors:dict, path):
+    "safetensors' `save_file` through `atomic_write`."
+    from safetensors.torch import save
+    return atomic_write(path, save({k: v.contiguous() for k, v in tensors.items()}))
 
 def savefig(fig, path, dpi:int=100):
     "Save a matplotlib figure atomically (a killed process leaves the old file or none, never half an image) and close it."
@@ -111,17 +168,68 @@ def save_json(obj, path):
     "Save `obj` (anything `to_jsonable` handles) as indented JSON, atomically."
     return atomic_write(path, json.dumps(to_jsonable(obj), indent=2, sort_keys=False) + '\n')
 
-def load_json(path, what:str='JSON file'):
-    "Load JSON, with a `KrError` naming the file when it is missing or corrupt."
+def regular_file(path, what:str='file') -> Path:
+    "`path` if it is a regular file; a one-line `KrError` for a missing one or a FIFO, device or socket (reading those can hang)."
     path = Path(path)
-    if not path.exists(): raise KrError(f"{what} not found: {path}")
-    try: return json.loads(path.read_text())
+    try: st = os.stat(path)
+    except FileNotFoundError: raise KrError(f"{what} not found: {path}") from None
+    except OSError as e: raise KrError(f"cannot read {what} {path}: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode): raise KrError(f"{what} {path} is not a regular file (a FIFO, device or socket): kr_nb reads only files")
+    return path
+
+_JSON_KINDS = {dict: 'an object', list: 'a list', str: 'a string', int: 'an integer', float: 'a number', bool: 'true or false'}
+
+def load_json(path, what:str='JSON file', types:dict|None=None):
+    "Load JSON, with a `KrError` naming the file when it is missing, not a file, corrupt, or (`types`: key → type) of the wrong shape."
+    path = regular_file(path, what)
+    try: obj = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise KrError(f"{what} {path} is corrupt: {e}") from e
+    except OSError as e: raise KrError(f"cannot read {what} {path}: {e.strerror or e}") from e
+    if types is not None:
+        if not isinstance(obj, dict): raise KrError(f"{what} {path} is corrupt: expected a JSON object, got {type(obj).__name__}")
+        for k, t in types.items():
+            ts = t if isinstance(t, tuple) else (t,)
+            ok = k in obj and isinstance(obj[k], ts) and not (isinstance(obj[k], bool) and bool not in ts)
+            if not ok: raise KrError(f"{what} {path} is corrupt: {k!r} must be {' or '.join(_JSON_KINDS.get(x, x.__name__) for x in ts)}, got {obj.get(k, 'nothing')!r:.60}")
+    return obj
+
+# %% ../nbs/00_core.ipynb #9831aa35
+HASHES = '.weights.sha256.json'  # beside saved weights: the sha256 of each weights file, written after them
+
+def _sha256(p) -> str:
+    h = hashlib.sha256()
+    with open(p, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def record_hashes(folder) -> dict:
+    "Record the sha256 of every `*.safetensors` file in `folder` (in `folder/.weights.sha256.json`), to be checked when read."
+    folder = Path(folder)
+    hs = {p.name: _sha256(p) for p in sorted(folder.glob('*.safetensors'))}
+    save_json(hs, folder/HASHES); return hs
+
+def verify_hashes(folder, what:str='weights') -> dict:
+    "Refuse (`KrError`) weights in `folder` that differ from the hashes recorded when they were saved (folders saved before hashes: accepted)."
+    folder = Path(folder); rec = folder/HASHES
+    if not rec.exists(): return {}
+    hs = load_json(rec, f'weight hashes of {what}')
+    for name, h in hs.items():
+        p = folder/name
+        if not p.exists(): raise KrError(f"{what}: {p} is missing (its hash was recorded when it was saved)")
+        if _sha256(regular_file(p, what)) != h: raise KrError(f"{what}: {p} differs from the file that was saved (sha256 mismatch): it was changed or corrupted; recompute it")
+    return hs
+
+def check_finite_weights(tensors, what:str='weights'):
+    "Refuse (`KrError`) a state dict or module whose floating-point tensors hold NaN or ±inf."
+    items = tensors.state_dict().items() if isinstance(tensors, torch.nn.Module) else tensors.items()
+    for k, t in items:
+        if torch.is_tensor(t) and torch.is_floating_point(t) and not torch.isfinite(t).all(): raise KrError(f"{what}: tensor {k} holds NaN or infinite values: recompute it")
+    return tensors
 
 # %% ../nbs/00_core.ipynb #ef63d5e8
 def prepare_out(path, what:str='--out') -> Path:
     "Create the folder `path` (and its parents) and check that it can be written to; one-line errors otherwise."
-    p = Path(path)
+    p = Path(path).expanduser()
     if p.exists() and not p.is_dir(): raise KrError(f"{what} {p} is a file, not a folder")
     try:
         p.mkdir(parents=True, exist_ok=True)
@@ -144,6 +252,28 @@ class RunLock:
     def __exit__(self, *a):
         if fcntl is not None: fcntl.flock(self.f, fcntl.LOCK_UN)
         self.f.close()
+
+# %% ../nbs/00_core.ipynb #8d922bd0
+OWNER = '.kr_nb.json'  # in every output folder: which kr_nb command made it
+
+def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
+    "`path` as `command`'s output folder: new, empty, or made by `command` before; a folder holding other files only with `force` (which names them)."
+    p = Path(path).expanduser()
+    try: is_dir = p.is_dir()
+    except OSError as e: raise write_error(e, p) from e  # a name too long for the file system
+    if is_dir:
+        mark = p/OWNER
+        held = sorted(x.name for x in p.iterdir() if x.name not in (OWNER, '.lock'))
+        own = load_json(mark, 'output-folder record', {'command': str})['command'] if mark.exists() else None
+        if own is not None and own != command and not force:
+            raise KrError(f"{what} {p} is the folder of a `kr_nb {own}`: `kr_nb {command}` would write over its files; use another {what}, or --force")
+        if own is None and held and not force:
+            raise KrError(f"{what} {p} holds files kr_nb did not write ({', '.join(held[:3])}{', …' if len(held) > 3 else ''}): use a new or empty folder, or --force to write into it")
+        if force and held and own != command:
+            print(f"kr_nb: --force: writing into {p}; files there that kr_nb {command} writes are replaced if present ({len(held)} entries: {', '.join(held[:6])}{', …' if len(held) > 6 else ''})", file=sys.stderr)
+    p = prepare_out(p, what)
+    if not (p/OWNER).exists(): save_json({'command': command}, p/OWNER)
+    return p
 
 # %% ../nbs/00_core.ipynb #a843dcea
 class Timer:

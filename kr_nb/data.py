@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #55818e31
 from __future__ import annotations
-import os, random, zipfile, hashlib, dataclasses, itertools
+import os, math, random, zipfile, hashlib, dataclasses, itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -20,9 +20,9 @@ from .core import *
 # %% auto #0
 __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits', 'check_classes_present',
            'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data',
-           'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data', 'summary',
-           'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance',
-           'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
+           'memory_budget', 'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data',
+           'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance',
+           'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -128,8 +128,12 @@ def stratified_split(data:ImageData, frac:float, seed:int=0):
 
 def _splits_from_one(data:ImageData, val_frac=0.2, test_frac=0.2, seed=0, name=''):
     "Three stratified splits from one pool of labelled images."
-    trval, te = stratified_split(data, test_frac, seed)
-    tr, va = stratified_split(data.subset(trval), val_frac/(1-test_frac), seed)
+    try:
+        trval, te = stratified_split(data, test_frac, seed)
+        tr, va = stratified_split(data.subset(trval), val_frac/(1-test_frac), seed)
+    except ValueError as e:
+        raise KrError(f"{name}: too few images ({len(data)}, per class {data.counts().tolist()}) to split into train/val/test with every class in each; "
+                      f"give at least {math.ceil(data.n_classes / min(val_frac, test_frac))} images and 5 per class") from e
     return DataSplits(data.subset(trval[tr], 'train'), data.subset(trval[va], 'val'), data.subset(te, 'test'), name=name)
 
 # %% ../nbs/01_data.ipynb #10b326f1
@@ -179,10 +183,32 @@ def _reason(e) -> str:
     m = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return 'it holds Python objects (pickles), which kr_nb does not load' if 'pickle' in m.lower() else m
 
+def memory_budget() -> int:
+    "Bytes of memory a load may take: half of what the machine has available (all of it is needed for training)."
+    try: return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') // 2
+    except (ValueError, OSError, AttributeError): return 8 << 30
+
+def _check_npz_size(path):
+    "Refuse a `.npz` whose arrays (from their headers, before reading them) need more memory than `memory_budget`."
+    try:
+        with zipfile.ZipFile(path) as zf:
+            need = 0
+            for info in zf.infolist():
+                if not info.filename.endswith('.npy'): continue
+                with zf.open(info) as f:
+                    v = np.lib.format.read_magic(f)
+                    read = np.lib.format.read_array_header_1_0 if v == (1, 0) else np.lib.format.read_array_header_2_0
+                    shape, _, dtype = read(f)
+                need += int(np.prod(shape, dtype=object)) * dtype.itemsize
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError): return  # np.load reports it
+    if need > memory_budget(): raise KrError(f"{path}: its arrays need {need / 2**30:.1f} GiB of memory, more than the {memory_budget() / 2**30:.1f} GiB available to load them")
+
 def load_npz(path, name:str|None=None) -> DataSplits:
     "Read a `.npz` in the MedMNIST layout, checking keys, shapes, dtypes and labels."
-    path = Path(path)
-    if not path.exists(): raise KrError(f"{path}: file not found")
+    path = regular_file(path, '.npz file')
+    with open(path, 'rb') as f: head = f.read(4)
+    if head != b'PK\x03\x04': raise KrError(f"{path}: not a .npz file (a .npz is a zip archive of .npy arrays; this file does not start like one)")
+    _check_npz_size(path)
     try: z = np.load(path, allow_pickle=False)
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e: raise KrError(f"{path}: not a readable .npz file ({_reason(e)})") from e
     with z:
@@ -191,8 +217,11 @@ def load_npz(path, name:str|None=None) -> DataSplits:
         if missing: raise KrError(f"{path}: missing key(s) {', '.join(missing)} (a MedMNIST .npz needs train/val/test _images and _labels)")
         try: arrs = {k: z[k] for k in need}
         except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e: raise KrError(f"{path}: corrupt array in .npz ({_reason(e)})") from e
-    name = name or path.stem.split('_')[0]
+    given, name = name is not None, name or path.stem.split('_')[0]
     info = _medmnist_info(name)
+    top = max((int(arrs[f'{s}_labels'].max()) for s in SPLITS if arrs[f'{s}_labels'].size and np.issubdtype(arrs[f'{s}_labels'].dtype, np.integer)), default=0)
+    if top >= max(len(arrs['train_labels']), 2) + 1000: raise KrError(f"{path}: label {top} is not a class index (labels are 0..K-1, here K would exceed the number of images)")
+    if info is not None and not given and top >= len(info['label']): info = None  # a user file that only shares a MedMNIST set's name
     if info is not None and info.get('task') == 'multi-label, binary-class':
         raise KrError(f"{path}: {name} is multi-label; kr_nb handles single-label classification only")
     n = len(info['label']) if info else None
@@ -210,6 +239,8 @@ MEDMNIST_2D = ('pathmnist', 'dermamnist', 'octmnist', 'pneumoniamnist', 'retinam
 def data_dirs(root=None) -> list:
     "Folders searched for named datasets: `root`, then `$KR_NB_DATA`, then `~/.medmnist`."
     dirs = [root, os.environ.get('KR_NB_DATA'), Path.home()/'.medmnist']
+    for d, what in zip(dirs[:2], ('--root', '$KR_NB_DATA')):
+        if d and Path(d).expanduser().exists() and not Path(d).expanduser().is_dir(): raise KrError(f"{what} {d} is a file: it must be a folder of dataset files")
     return [Path(d).expanduser() for d in dirs if d]
 
 def load_medmnist(name:str, size:int=28, root=None, download:bool=True) -> DataSplits:
@@ -253,7 +284,7 @@ def _read_class_folders(root:Path, classes=None):
         for f in files:
             try:
                 with Image.open(f) as im: im.load(); imgs.append(_to_8bit(im.copy(), f))
-            except (UnidentifiedImageError, OSError, SyntaxError) as e: raise KrError(f"{f}: unreadable image ({e})") from e
+            except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as e: raise KrError(f"{f}: unreadable image ({str(e)[:160]})") from e
             labels.append(i)
     return imgs, np.array(labels), names
 
@@ -304,6 +335,8 @@ DATASETS = ('digits', 'cifar10') + MEDMNIST_2D
 def load_data(source:str='digits', size:int|None=None, channels:int|None=None, seed:int=0, root=None) -> DataSplits:
     "Load `source` (a name in `DATASETS`, a MedMNIST-layout `.npz` path or an image folder), optionally resized."
     s = str(source); p = Path(s).expanduser()
+    if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10), a .npz path or an image folder")
+    if size is not None and size < 4: raise KrError(f"image size must be at least 4 px, got {size}")
     if s.lower() == 'digits': splits = load_digits_data(size or 16, seed)
     elif s.lower() == 'cifar10': splits = load_cifar10(root, seed=seed)
     elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), size=size if size in (64, 128, 224) else 28, root=root)  # MedMNIST+ sizes natively
@@ -431,7 +464,9 @@ def check_provenance(prov:dict|None, train:ImageData, manifest:MembershipManifes
     if manifest is None: return True
     if prov['train_indices'] == 'all': raise KrError(f"{what} was trained on the whole train split, so no image is a non-member: train it on a manifest's members")
     if prov['manifest'] is not None and prov['manifest'] != manifest.id():
-        raise KrError(f"{what} belongs to another membership manifest (seed {prov['manifest_seed']}) than this audit's (seed {manifest.seed}): pass the run's manifest.json")
+        same = prov['manifest_seed'] == manifest.seed
+        raise KrError(f"{what} belongs to another membership manifest (seed {prov['manifest_seed']}" + (", other fractions or protocol" if same else '')
+                      + f") than this audit's (seed {manifest.seed}): pass the run's manifest.json")
     return True
 
 # %% ../nbs/01_data.ipynb #58b37d26

@@ -18,8 +18,8 @@ from .generator import *
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'AUGMENTS', 'DiffusionConfig', 'make_unet', 'make_scheduler', 'to_uint8', 'sample_images',
-           'sample_images_stock', 'list_checkpoints', 'DiffusionGenerator']
+__all__ = ['SCHEDULERS', 'AUGMENTS', 'BETA_SCHEDULES', 'DiffusionConfig', 'make_unet', 'make_scheduler', 'to_uint8',
+           'sample_images', 'sample_images_stock', 'list_checkpoints', 'DiffusionGenerator']
 
 # %% ../nbs/03_diffusion.ipynb #a3b3f9e2
 SCHEDULERS = {'ddim': DDIMScheduler, 'dpm': DPMSolverMultistepScheduler, 'ddpm': DDPMScheduler}  # samplers
@@ -54,10 +54,13 @@ class DiffusionConfig:
     seed: int = 0                         # random seed
     device: str = 'auto'                  # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
+        check_fields(self)
         for f in ('block_channels', 'guidances', 'sample_steps', 'aug'): setattr(self, f, tuple(getattr(self, f)))
         bad = set(self.aug) - set(AUGMENTS)
         if bad: raise KrError(f"unknown augmentation(s) {sorted(bad)}: use {', '.join(AUGMENTS)}")
         n = len(self.block_channels)
+        if self.norm_groups < 1: raise KrError(f"norm_groups must be ≥ 1, got {self.norm_groups}")
+        if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
         if not n or min(self.block_channels) < 1: raise KrError(f"block_channels must be positive, got {self.block_channels}")
         if any(c % self.norm_groups for c in self.block_channels): raise KrError(f"block_channels {self.block_channels} must be multiples of norm_groups ({self.norm_groups})")
         if self.size % 2**(n - 1): raise KrError(f"image size {self.size} must be divisible by {2**(n-1)} for {n} UNet levels: resize the data (e.g. --size {self.size // 2**(n-1) * 2**(n-1) or 2**(n-1)})")
@@ -66,13 +69,19 @@ class DiffusionConfig:
         if not self.lr > 0: raise KrError(f"lr must be > 0, got {self.lr}")
         if not 0 <= self.p_uncond < 1: raise KrError(f"p_uncond must be in [0, 1), got {self.p_uncond}")
         if not 0 < self.ema_decay < 1: raise KrError(f"ema_decay must be in (0, 1), got {self.ema_decay}")
-        _check_sampling(self.scheduler, min(self.sample_steps, default=0), min(self.guidances, default=-1))
+        for s in self.sample_steps: _check_sampling(self.scheduler, s, min(self.guidances, default=-1), self.timesteps)
         get_device(self.device)
 
-def _check_sampling(scheduler, steps, guidance):
-    if scheduler not in SCHEDULERS: raise KrError(f"unknown scheduler {scheduler!r}: use one of {', '.join(SCHEDULERS)}")
-    if int(steps) < 1: raise KrError(f"sampler steps must be ≥ 1, got {steps}")
-    if guidance < 0: raise KrError(f"guidance must be ≥ 0, got {guidance}")
+BETA_SCHEDULES = ('linear', 'scaled_linear', 'squaredcos_cap_v2', 'sigmoid')  # the noise schedules diffusers' DDPMScheduler has
+
+def _check_sampling(scheduler, steps, guidance, timesteps:int|None=None):
+    "Refuse a sampling setting that cannot run: unknown scheduler, steps not a whole number in [1, timesteps], guidance not finite ≥ 0."
+    if not isinstance(scheduler, str) or scheduler not in SCHEDULERS: raise KrError(f"unknown scheduler {scheduler!r}: use one of {', '.join(SCHEDULERS)}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)): raise KrError(f"sampler steps must be a whole number, got {steps!r}")
+    if steps < 1: raise KrError(f"sampler steps must be ≥ 1, got {steps}")
+    if timesteps is not None and steps > timesteps: raise KrError(f"sampler steps ({steps}) must be ≤ the diffusion timesteps ({timesteps})")
+    if isinstance(guidance, bool) or not isinstance(guidance, (int, float, np.integer, np.floating)) or not math.isfinite(guidance) or guidance < 0:
+        raise KrError(f"guidance must be a finite number ≥ 0, got {guidance!r}")
 
 def make_unet(cfg:DiffusionConfig) -> UNet2DModel:
     "A diffusers `UNet2DModel` with a class embedding of `n_classes + 1` entries (the last is 'no class', for CFG), per augmentation state."
@@ -151,8 +160,10 @@ def list_checkpoints(out) -> list:
 def _load_unet(path) -> UNet2DModel:
     path = Path(path)
     if not (path/'config.json').exists(): raise KrError(f"checkpoint not found: {path} (no config.json)")
-    try: return UNet2DModel.from_pretrained(path)
+    verify_hashes(path, f'generator weights {path}')
+    try: unet = UNet2DModel.from_pretrained(path)
     except Exception as e: raise KrError(f"checkpoint {path} is corrupt: {type(e).__name__}: {str(e)[:200]}") from e
+    return check_finite_weights(unet, f'generator weights {path}')
 
 class DiffusionGenerator(Generator):
     "KR's class-conditional DDPM generator (method `kr`)."
@@ -178,8 +189,8 @@ def _prep(train:ImageData, cfg:DiffusionConfig):
 def _save_checkpoint(out, unet, ema, opt, lrs, g, step):
     d = _ckpt_dir(out, step); tmp = d.with_name(d.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True)
-    unet.save_pretrained(tmp/'unet'); ema.module.save_pretrained(tmp/'ema')
-    torch.save({'step': step, 'opt': opt.state_dict(), 'lrs': lrs.state_dict(), 'ema_n': ema.n_averaged.cpu(), 'rng': g.get_state()}, tmp/'state.pt')
+    unet.save_pretrained(tmp/'unet'); ema.module.save_pretrained(tmp/'ema'); record_hashes(tmp/'unet'); record_hashes(tmp/'ema')
+    save_torch({'step': step, 'opt': opt.state_dict(), 'lrs': lrs.state_dict(), 'ema_n': ema.n_averaged.cpu(), 'rng': g.get_state()}, tmp/'state.pt')
     if d.exists(): shutil.rmtree(d)
     os.replace(tmp, d)
 
@@ -257,8 +268,9 @@ def settings(self:DiffusionGenerator) -> list:
 @patch
 def use(self:DiffusionGenerator, setting:dict):
     "Make `setting` current, loading the EMA weights of its checkpoint when that changes."
-    s = {**self.setting, **setting}; _check_sampling(s['scheduler'], s['steps'], s['guidance'])
+    self.check_setting(setting); s = {**self.setting, **setting}; _check_sampling(s['scheduler'], s['steps'], s['guidance'], self.cfg.timesteps)
     ck = setting.get('checkpoint', self.step)
+    if isinstance(ck, bool) or not isinstance(ck, (int, np.integer)): raise KrError(f"checkpoint must be a training step (a whole number), got {ck!r}")
     if ck != self.step:
         if self.out is None: raise KrError("this generator has no checkpoint folder (fit it, or load it with its checkpoints)")
         d = _ckpt_dir(self.out, ck)
@@ -285,15 +297,17 @@ def parts(self:DiffusionGenerator, labels, bs:int|None=None) -> list:
 @patch
 def save_files(self:DiffusionGenerator, path:Path):
     "The current UNet in the diffusers format (`UNet2DModel.from_pretrained(path/'unet')` reads it), the noise schedule, the checkpoint folder."
-    self.unet.save_pretrained(path/'unet'); self.train_sched.save_pretrained(path/'scheduler')
-    save_json({'step': self.step, 'checkpoints': str(self.out) if self.out else None}, path/'training.json')
+    self.unet.save_pretrained(path/'unet'); record_hashes(path/'unet'); self.train_sched.save_pretrained(path/'scheduler')
+    ck = os.path.relpath(self.out, path) if self.out else None  # relative to the generator folder: a copied run keeps its checkpoints
+    save_json({'step': self.step, 'checkpoints': ck}, path/'training.json')
 
 @patch
 def load_files(self:DiffusionGenerator, path:Path):
     self.unet = _load_unet(path/'unet').eval(); self.train_sched = DDPMScheduler.from_pretrained(path/'scheduler')
-    t = load_json(path/'training.json', 'generator training record')
-    self.step = t['step']
-    if t.get('checkpoints') and Path(t['checkpoints']).exists(): self.out = Path(t['checkpoints'])
+    t = load_json(path/'training.json', 'generator training record', {'step': int, 'checkpoints': (str, type(None))})
+    self.step, ck = t['step'], t['checkpoints']
+    if ck and Path(ck).is_absolute(): raise KrError(f"{path/'training.json'} points at checkpoints by an absolute path ({ck}): kr_nb reads only paths inside the run folder")
+    if ck and (path/ck).resolve().is_relative_to(path.resolve().parent.parent) and (path/ck).is_dir(): self.out = (path/ck).resolve()
 
 @patch
 @torch.no_grad()

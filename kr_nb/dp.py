@@ -28,6 +28,7 @@ class DPConfig:
     momentum: float = 0.9        # SGD momentum
     accountant: str = 'prv'      # opacus accountant: 'prv', 'rdp' or 'gdp'
     def __post_init__(self):
+        check_fields(self)
         if self.epsilon < 0: raise KrError(f"epsilon must be > 0 (or 0: off), got {self.epsilon}")
         if not 0 <= self.delta < 1: raise KrError(f"delta must be in [0, 1) (0: 1/N), got {self.delta}")
         for k in ('max_grad_norm', 'lr'):

@@ -40,10 +40,19 @@ class Generator:
     def settings(self) -> list:
         "The settings tuning scores (a list of dicts); by default only the current one."
         return [dict(self.setting)]
-    def use(self, setting:dict):
-        "Make `setting` (or the keys it changes) current; returns `self`."
+    @classmethod
+    def preflight(cls, cfg):
+        "Refuse (`KrError`), before any stage runs, what this method would fail on later (a pretrained model not to be had); by default nothing."
+    def check_setting(self, setting:dict):
+        "Refuse keys this generator lacks and values not of the current value's kind, or not finite (`nan` guidance)."
         unknown = set(setting) - set(self.setting)
         if self.setting and unknown: raise KrError(f"{self.kind} generator has no setting {sorted(unknown)}: it has {sorted(self.setting)}")
+        for k, v in setting.items():
+            if k in self.setting and (why := kind_error(v, self.setting[k])): raise KrError(f"setting {k} must be {why}, got {v!r}")
+            if isinstance(v, (float, np.floating)) and not np.isfinite(v): raise KrError(f"setting {k} must be a finite number, got {v}")
+    def use(self, setting:dict):
+        "Make `setting` (or the keys it changes) current; returns `self`."
+        self.check_setting(setting)
         self.setting = {**self.setting, **setting}
         return self
     def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
@@ -82,7 +91,7 @@ def save(self:Generator, path):
 @patch(cls_method=True)
 def load(cls:Generator, path, device:str|None=None):
     "A generator written by `save` (its `device` replaced when given)."
-    path = Path(path); meta = load_json(path/GENERATOR_JSON, 'generator config')
+    path = Path(path); meta = load_json(path/GENERATOR_JSON, 'generator config', {'kind': str, 'config': dict, 'classes': list, 'setting': dict})
     try: cfg = cls.config_class(**meta['config'])
     except (KeyError, TypeError) as e: raise KrError(f"{path/GENERATOR_JSON}: not a {cls.kind} generator config ({e})") from e
     if device and hasattr(cfg, 'device'): cfg.device = device
@@ -127,8 +136,7 @@ def load_generator(path, device:str|None=None) -> Generator:
     "Load any saved generator: the `kind` in its `generator.json` picks the class."
     path = Path(path)
     if not (path/GENERATOR_JSON).exists(): raise KrError(f"{path}: no saved generator here ({GENERATOR_JSON} not found)")
-    kind = load_json(path/GENERATOR_JSON, 'generator config').get('kind')
-    if kind is None: raise KrError(f"{path/GENERATOR_JSON} records no generator kind")
+    kind = load_json(path/GENERATOR_JSON, 'generator config', {'kind': str})['kind']
     return get_method(kind).generator.load(path, device)
 
 # %% ../nbs/02a_generator.ipynb #7d9ed40d
@@ -205,6 +213,7 @@ class TuneConfig:
     filters: tuple = (0.,)    # sample-filter thresholds to try: keep images the Teacher gives at least this probability of their label (0: off)
     seed: int = 0             # random seed
     def __post_init__(self):
+        check_fields(self)
         self.filters = tuple(self.filters)
         for k in ('n_per_class', 'clf_epochs', 'clf_width'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")

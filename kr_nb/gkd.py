@@ -104,6 +104,7 @@ class GKDConfig:
     student_steps: int = 140      # at least this many optimiser steps: small sets get more epochs, hence more periods (0: train.epochs); 140 = digits' 1× Student (7 batches × 20 epochs), unchanged; chosen on BreastMNIST val
     seed: int = 0                 # random seed
     def __post_init__(self):
+        check_fields(self)
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")

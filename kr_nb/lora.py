@@ -16,7 +16,7 @@ from .core import *
 from .data import *
 from .generator import *
 from . import distributed as dist
-from .caption import CaptionConfig, caption_images, make_prompts, load_pretrained
+from .caption import CaptionConfig, caption_images, make_prompts, load_pretrained, check_model_available
 
 # %% auto #0
 __all__ = ['LORA_FILE', 'TCKRConfig', 'load_sd', 'lora_state', 'save_lora', 'load_lora', 'train_lora', 'TCKRGenerator']
@@ -48,6 +48,7 @@ class TCKRConfig:
     seed: int = 0                                    # random seed
     device: str = 'auto'                             # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
+        check_fields(self)
         for f in ('targets', 'guidances', 'sample_steps'): setattr(self, f, tuple(getattr(self, f)))
         for k in ('rank', 'epochs', 'bs', 'grad_accum', 'ckpt_every', 'gen_bs', 'max_new_tokens'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
@@ -121,8 +122,8 @@ def _ckpt(out, step): return Path(out)/'checkpoints'/f'step_{step:06d}'
 
 def _save_ckpt(out, unet, opt, g, step, micro):
     d = _ckpt(out, step); tmp = d.with_name(d.name + '.tmp'); shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    save_file({k: v.detach().float().cpu().contiguous() for k, v in lora_state(unet).items()}, str(tmp/LORA_FILE))
-    torch.save({'opt': opt.state_dict(), 'rng': g.get_state(), 'step': step, 'micro': micro}, tmp/'state.pt')
+    save_safetensors({k: v.detach().float().cpu() for k, v in lora_state(unet).items()}, tmp/LORA_FILE)
+    save_torch({'opt': opt.state_dict(), 'rng': g.get_state(), 'step': step, 'micro': micro}, tmp/'state.pt')
     if d.exists(): shutil.rmtree(d)
     os.replace(tmp, d)
 
@@ -197,6 +198,11 @@ class TCKRGenerator(Generator):
         super().__init__(cfg, classes)
         self.inputs, self.pipe, self.prompts = {}, None, {}
         self.setting = dict(steps=self.cfg.sample_steps[-1], guidance=self.cfg.guidances[-1])
+    @classmethod
+    def preflight(cls, cfg:TCKRConfig):
+        "The captioner and Stable Diffusion must be loadable: checked before the Teacher trains (offline: in the local cache)."
+        if cfg.caption_model != 'none': check_model_available(cfg.caption_model, 'captioning model')
+        check_model_available(cfg.model, 'Stable Diffusion model', 'model_index.json')
     def stage_key(self, name:str) -> dict:
         f = self.STAGE_FIELDS.get(name)
         d = {k: v for k, v in asdict(self.cfg).items() if k not in ('guidances', 'sample_steps', 'gen_bs', 'device')}

@@ -98,6 +98,7 @@ class MIAConfig:
     n_boot: int = 200             # bootstrap resamples of the AUC interval
     seed: int = 0                 # random seed
     def __post_init__(self):
+        check_fields(self)
         self.attacks = tuple(self.attacks)
         if self.protocol not in PROTOCOLS: raise KrError(f"unknown audit protocol {self.protocol!r}: use {' or '.join(PROTOCOLS)}")
         if self.n_shadows < 2 or self.n_shadows % 2: raise KrError(f"n_shadows must be even and ≥ 2, got {self.n_shadows}")

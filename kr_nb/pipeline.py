@@ -57,6 +57,7 @@ class RunConfig:
     dp: DPConfig = None               # DP-SGD for the Teacher and its shadows (epsilon 0: off)
     gen: object = None                # the method's generator config
     def __post_init__(self):
+        check_fields(self)
         self.variants = () if tuple(self.variants) in ((), ('none',)) else tuple(self.variants)
         bad = set(self.variants) - set(VARIANTS)
         if bad: raise KrError(f"unknown Student variant(s) {sorted(bad)}: use {', '.join(VARIANTS)} or none")
@@ -70,6 +71,11 @@ class RunConfig:
         gen = _nested(method.config, self.gen, f'{self.method} generator')
         self.gen = replace(gen, **{k: v for k, v in sd.items() if k in {f.name for f in fields(gen)}})
         if not 0 < self.member_frac <= 1: raise KrError(f"member_frac must be in (0, 1], got {self.member_frac}")
+        if self.size is not None and self.size < 4: raise KrError(f"image size must be at least 4 px, got {self.size}")
+        if self.train.mixup and set(self.variants) & {'soft', 'gkd'}:
+            raise KrError("--mixup applies to cross-entropy training only, and the soft and GKD Students distil: use --variants hard, or drop --mixup")
+        if self.method == 'bn' and self.dp.epsilon:
+            raise KrError("--method bn matches a Teacher's BatchNorm statistics, and a DP-SGD Teacher has none (GroupNorm): use --method kr with --dp_epsilon")
         if self.audit and self.member_frac == 1: raise KrError("the audit needs non-members: use member_frac below 1, or turn the audit off")
 
 # %% ../nbs/09_pipeline.ipynb #be700959
@@ -229,7 +235,7 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen):
     c = run.cfg; k = _n_slices(c, _members(splits, man).counts())
     def fn(d):
         pool = synthetic_like(gen, _members(splits, man).counts(), seed=c.seed + 1, multiple=c.gkd.multiple * k, progress=not run.quiet)
-        if dist.is_main(): np.savez_compressed(d/'pool.npz', images=pool.images, labels=pool.labels)
+        if dist.is_main(): save_npz(d/'pool.npz', images=pool.images, labels=pool.labels)
         return {'n': len(pool), 'slices': k}
     run.stage('pool', {'tuning': run.keys['tuning'], 'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}, fn, parallel=True)  # sampling sharded
     def read():
@@ -306,16 +312,23 @@ def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control
     run.stage(f'mia_{name}', {'target': up, 'shadows': skey, 'cfg': c}, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
     return run.load(f'mia_{name}', lambda: load_json(run.dir(f'mia_{name}')/'audit.json'), force=f'mia_{name}')
 
-def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, mcfg:ModelConfig, tcfg:TrainConfig, cfg:MIAConfig) -> dict:
-    "Audit classifiers (name → (model, key of what produced it, its provenance)) with shadows of their recipe; the CLI's audit."
-    sh = {}
-    def shadows():  # loaded only when an audit must run
-        if 'set' not in sh: sh['set'], sh['key'] = stage_shadows(run, splits, man, mcfg, tcfg, cfg)
-        return sh['set']
-    skey = config_hash(_shadow_key(splits, man, mcfg, tcfg, cfg))
-    control = stage_control(run, splits, man, mcfg, tcfg, cfg)
-    if dist.world() > 1: shadows()  # spread over the processes
-    audits = {n: _audit_stage(run, n, splits, man, m, up, prov, shadows, skey, control, cfg, tcfg.device) for n, (m, up, prov) in targets.items()}
+def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, cfg:MIAConfig) -> dict:
+    "Audit classifiers (name → (model, key of what produced it, its provenance, its ModelConfig, its TrainConfig)), each with shadows of its own recipe; the CLI's audit."
+    groups = {}  # targets of one recipe share its shadows and control
+    for n, (m, up, prov, mcfg, tcfg) in targets.items(): groups.setdefault(config_hash(_shadow_key(splits, man, mcfg, tcfg, cfg)), []).append(n)
+    audits = {}
+    for skey, names in groups.items():  # one recipe at a time: its stages are done before the next recipe's start
+        mcfg, tcfg = targets[names[0]][3:]
+        sh = {}
+        def shadows():  # loaded only when an audit must run
+            if 'set' not in sh: sh['set'], sh['key'] = stage_shadows(run, splits, man, mcfg, tcfg, cfg)
+            return sh['set']
+        control = stage_control(run, splits, man, mcfg, tcfg, cfg)
+        if dist.world() > 1: shadows()  # spread over the processes
+        for n in names:
+            m, up, prov = targets[n][:3]
+            audits[n] = _audit_stage(run, n, splits, man, m, up, prov, shadows, skey, control, cfg, tcfg.device)
+    audits = {n: audits[n] for n in targets}  # in the order given
     if dist.is_main(): savefig(plot_roc(audits), run.out/'roc.png')
     return _summary(audits, cfg)
 
@@ -486,6 +499,7 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     members = tr.subset(man.members)
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
+    get_method(cfg.method).generator.preflight(cfg.gen)  # what it needs later (pretrained models), before the Teacher trains
     if cfg.audit:
         shadow_data = len(man.candidates) if man.protocol == 'carlini' else len(man.shadow_pool)
         if shadow_data // 2 < tr.n_classes or len(man.nonmembers) < tr.n_classes or (cfg.mia.control_frac and len(man.control) < tr.n_classes):
@@ -494,9 +508,11 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     return man
 
 # %% ../nbs/09_pipeline.ipynb #fd252d4e
-def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True, log:bool|None=None) -> dict:
-    "Run (or resume) a whole experiment into `out`; returns its metrics (`quiet`: no progress bars; `log`: a line per stage, default `not quiet`; `show`: print the table)."
+def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True, log:bool|None=None,
+                 overwrite:bool=False, command:str='run') -> dict:
+    "Run (or resume) a whole experiment into `out` (a new folder or this command's; `overwrite`: any); returns its metrics (`quiet`: no bars; `log`: a line per stage; `show`: the table)."
     cfg = cfg or RunConfig()
+    if dist.is_main(): claim_out(out, command, overwrite)
     run = Run(cfg, out, force, quiet, cfg.method, log)
     with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # one launch of N processes holds the folder once
         splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)

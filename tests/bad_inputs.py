@@ -3,7 +3,7 @@ fragment of the one-line message. `tests/test_bad_inputs.py` runs them; `tools/b
 the docs page `nbs/bad_inputs.md` (input → status → message). Cases run in-process through `kr_nb.cli.main`,
 which is what the `kr_nb` console script calls (the Ctrl-C case, which needs a signal, runs by subprocess in the test).
 """
-import contextlib, io, shutil
+import contextlib, io, os, shutil, zipfile
 from pathlib import Path
 import numpy as np
 
@@ -32,6 +32,35 @@ def make_files(d:Path) -> dict:
     f['run'], f['student'] = run, next(run.glob('student_gkd-*'))/'model'
     f['truncated_run'] = d/'truncated_run'; shutil.copytree(run, f['truncated_run'])
     pool = next(f['truncated_run'].glob('pool-*'))/'pool.npz'; pool.write_bytes(pool.read_bytes()[:200])
+    f['teacher'] = next(run.glob('teacher-*'))/'model'
+    # a Student whose weights lost one bit after they were saved
+    f['tampered_run'] = d/'tampered_run'; shutil.copytree(run, f['tampered_run'])
+    f['tampered'] = next(f['tampered_run'].glob('student_gkd-*'))/'model'
+    w = f['tampered']/'model.safetensors'; b = bytearray(w.read_bytes()); b[len(b) // 2] ^= 0x10; w.write_bytes(bytes(b))
+    # a generator folder whose training record points at checkpoints by an absolute path
+    f['abs_ckpt_gen'] = d/'abs_ckpt_gen'; shutil.copytree(next(run.glob('tuning-*'))/'generator', f['abs_ckpt_gen'])
+    (f['abs_ckpt_gen']/'training.json').write_text('{"step": 20, "checkpoints": "/etc"}')
+    f['wrong_type_gen'] = d/'wrong_type_gen'; shutil.copytree(next(run.glob('tuning-*'))/'generator', f['wrong_type_gen'])
+    (f['wrong_type_gen']/'generator.json').write_text('{"kind": "kr", "config": [], "classes": "abc", "setting": {}}')
+    # a folder of the user's own files, a dataset already there, a FIFO named like a dataset, random bytes named .npz
+    f['mine'] = d/'mine'; f['mine'].mkdir(); (f['mine']/'report.md').write_text('my notes')
+    f['existing'] = tiny_npz(d/'existing.npz', n=30, n_classes=3)
+    os.mkfifo(f.setdefault('fifo', d/'fifo.npz'))
+    f['random_bytes'] = d/'random_bytes.npz'; f['random_bytes'].write_bytes(np.random.default_rng(0).bytes(4096))
+    # a .npz whose header claims 10¹¹ pixels, and one with a label of 10¹²
+    f['huge_header'] = d/'huge_header.npz'
+    with zipfile.ZipFile(f['huge_header'], 'w') as z:
+        for k in ('train_images', 'train_labels', 'val_images', 'val_labels', 'test_images', 'test_labels'):
+            buf = io.BytesIO()
+            np.lib.format.write_array_header_1_0(buf, {'descr': '|u1', 'fortran_order': False, 'shape': (10**11, 1, 1) if k == 'train_images' else (4, 1)})
+            z.writestr(k + '.npy', buf.getvalue() + b'\0' * 16)
+    f['huge_label'] = d/'huge_label.npz'
+    z = dict(np.load(f['tiny'])); z['train_labels'] = z['train_labels'].astype(np.int64); z['train_labels'][0] = 10**12
+    np.savez(f['huge_label'], **z)
+    f['three_per_class'] = d/'three_per_class'; f['three_per_class'].mkdir()
+    for c in ('a', 'b'):
+        (f['three_per_class']/c).mkdir()
+        for i in range(3): Image.fromarray(np.full((8, 8), 40 * i, np.uint8)).save(f['three_per_class']/c/f'{i}.png')
     return f
 
 # id, what the user did, command (a list; {name} is a path from make_files, {out} a fresh output folder), exit status, message fragment
@@ -66,7 +95,64 @@ CASES = [
     ('unknown-method', '`--method gan`', ['run', '--method', 'gan', '--out', '{out}'], 2, "unknown method 'gan'"),
     ('sample-out-suffix', '`kr_nb sample RUN --out DIR/x` (no .npz)', ['sample', '{run}', '--n', '1', '--out', '{out}/x', '--quiet'], 0, 'x.npz'),
     ('no-mia-hyphen', '`--no-mia`, as users type it', ['run', '--data', '{tiny}', '--out', '{out}', '--no-mia', *TINY_RUN], 0, 'method kr'),
+    # options that are not options: refused, with the closest spelling (no silent default, no 44-line usage)
+    ('dp-not-an-option', '`--dp 8` (the option is `--dp_epsilon`): must not run without DP-SGD', ['run', '--dp', '8', '--out', '{out}'], 2, 'unknown option --dp: did you mean --dp_epsilon'),
+    ('typo-option', '`--n-shadow 8` (a typo)', ['run', '--n-shadow', '8', '--out', '{out}'], 2, 'unknown option --n-shadow: did you mean --n-shadows?'),
+    ('abbreviated-option', '`--epoch 3` (abbreviations are off)', ['teacher', '--epoch', '3', '--out', '{out}'], 2, 'unknown option --epoch: did you mean --epochs?'),
+    # non-finite and out-of-range numbers, refused at the config dataclasses
+    ('guidance-nan', '`--gen_guidances nan`', ['run', '--gen_guidances', 'nan', '--out', '{out}'], 2, 'guidances must be a finite number, got nan'),
+    ('lr-nan', '`--lr nan`', ['teacher', '--lr', 'nan', '--out', '{out}'], 2, 'lr must be a finite number, got nan'),
+    ('wd-inf', '`--wd inf`', ['teacher', '--wd', 'inf', '--out', '{out}'], 2, 'wd must be a finite number, got inf'),
+    ('temperature-inf', '`--temperature inf`', ['run', '--temperature', 'inf', '--out', '{out}'], 2, 'temperature must be a finite number, got inf'),
+    ('seed-negative', '`--seed -1 --no-mia` (not "too small to audit")', ['run', '--seed', '-1', '--no-mia', '--out', '{out}'], 2, 'seed must be in [0, 2**32), got -1'),
+    ('seed-too-large', '`--seed 4294967296`', ['teacher', '--seed', '4294967296', '--out', '{out}'], 2, 'seed must be in [0, 2**32)'),
+    ('size-0', '`--size 0`', ['run', '--size', '0', '--out', '{out}'], 2, 'image size must be at least 4 px, got 0'),
+    ('data-empty', "`--data ''` (not the current folder)", ['data', '--data', '', '--out', '{out}'], 2, '--data is empty'),
+    ('norm-groups-0', '`--gen_norm_groups 0`', ['run', '--gen_norm_groups', '0', '--out', '{out}'], 2, 'norm_groups must be ≥ 1, got 0'),
+    # relations between options, checked before the first stage
+    ('mixup-with-students', '`--mixup 0.2` with distilled Students (checked before the Teacher)', ['run', '--mixup', '0.2', '--out', '{out}'], 2, '--mixup applies to cross-entropy training only'),
+    ('bn-with-dp', '`--method bn --dp_epsilon 8` (checked before the DP Teacher)', ['run', '--method', 'bn', '--dp_epsilon', '8', '--out', '{out}'], 2, 'a DP-SGD Teacher has none'),
+    ('steps-above-timesteps', '`--gen_sample_steps 2000` (more than the 1000 timesteps)', ['run', '--gen_sample_steps', '2000', '--out', '{out}'], 2, 'sampler steps (2000) must be ≤ the diffusion timesteps (1000)'),
+    ('beta-schedule', '`--gen_beta_schedule cosine` (not a diffusers schedule)', ['run', '--gen_beta_schedule', 'cosine', '--out', '{out}'], 2, "unknown beta_schedule 'cosine'"),
+    ('tckr-model-offline', 'TCKR with a model not in the offline cache (checked before the Teacher)', ['run', '--method', 'tckr', '--gen_model', 'nobody/no-such-model', '--gen_caption_model', 'none', '--out', '{out}'], 2, "cannot load the Stable Diffusion model 'nobody/no-such-model'"),
+    # sampling settings: typed and finite
+    ('sample-guidance-nan', '`kr_nb sample RUN --setting guidance=nan` (no all-black images)', ['sample', '{run}', '--setting', 'guidance=nan', '--out', '{out}/s.npz'], 2, 'must be a finite number'),
+    ('sample-steps-text', '`kr_nb sample RUN --setting steps=ten`', ['sample', '{run}', '--setting', 'steps=ten', '--out', '{out}/s.npz'], 2, "setting steps must be an integer, got 'ten'"),
+    ('sample-unknown-key', '`kr_nb sample RUN --setting iterations=5` (a BN setting on a kr generator)', ['sample', '{run}', '--setting', 'iterations=5', '--out', '{out}/s.npz'], 2, "kr generator has no setting ['iterations']"),
+    # output that never destroys
+    ('out-holds-user-files', '`--out` a folder with the user\'s own report.md', ['run', '--out', '{mine}'], 2, 'holds files kr_nb did not write (report.md)'),
+    ('teacher-into-run', '`kr_nb teacher --out RUN` (would replace the run\'s metrics.json)', ['teacher', '--out', '{run}'], 2, 'is the folder of a `kr_nb run`'),
+    ('mia-into-run', '`kr_nb mia --out RUN`', ['mia', 'teacher={teacher}', '--data', '{tiny}', '--out', '{run}'], 2, 'is the folder of a `kr_nb run`'),
+    ('sample-over-dataset', '`kr_nb sample --out existing.npz` (would replace a dataset)', ['sample', '{run}', '--out', '{existing}'], 2, 'exists: give another name, or --force'),
+    ('mia-duplicate-names', '`kr_nb mia t=A,t=B` (one would be dropped)', ['mia', 't={teacher},t={student}', '--data', '{tiny}', '--out', '{out}'], 2, "target name 't' is given twice"),
+    ('mia-name-escapes', '`kr_nb mia ../x=A` (a name that would write outside --out)', ['mia', '../x={teacher}', '--data', '{tiny}', '--out', '{out}'], 2, "target name '../x'"),
+    ('out-name-too-long', '`--out` with a 300-character folder name', ['data', '--out', '{out}/' + 'a' * 300], 2, 'File name too long'),
+    # files verified when read
+    ('tampered-weights', "audit a Student whose weights changed after they were saved", ['mia', 's={tampered}', '--data', '{tiny}', '--out', '{out}'], 2, 'differs from the file that was saved (sha256 mismatch)'),
+    ('absolute-checkpoints', 'a generator folder pointing at checkpoints outside it', ['sample', '{abs_ckpt_gen}', '--out', '{out}/s.npz'], 2, 'points at checkpoints by an absolute path'),
+    ('wrong-json-types', "a generator.json with wrong types", ['sample', '{wrong_type_gen}', '--out', '{out}/s.npz'], 2, "'config' must be an object"),
+    ('fifo-npz', 'a FIFO named like a dataset (reading it would hang)', ['data', '--data', '{fifo}', '--out', '{out}'], 2, 'is not a regular file (a FIFO, device or socket)'),
+    ('random-bytes-npz', 'random bytes named .npz (not "holds pickles")', ['data', '--data', '{random_bytes}', '--out', '{out}'], 2, 'not a .npz file (a .npz is a zip archive'),
+    # sizes beyond memory, refused before allocating
+    ('npz-header-huge', 'a .npz whose header claims 10¹¹ pixels', ['data', '--data', '{huge_header}', '--out', '{out}'], 2, 'GiB of memory, more than the'),
+    ('label-huge', 'a .npz with one label of 10¹²', ['data', '--data', '{huge_label}', '--out', '{out}'], 2, 'label 1000000000000 is not a class index'),
+    ('folder-three-per-class', 'an image folder with three images per class', ['data', '--data', '{three_per_class}', '--out', '{out}'], 2, 'too few images (6, per class [3, 3])'),
 ]
+
+# cases that need an environment variable: id, what, command, environment, exit status, message fragment
+ENV_CASES = [
+    ('world-size-text', 'a malformed `RANK` from a launcher', ['data', '--out', '{out}'], {'RANK': 'x', 'WORLD_SIZE': '2'}, 2, "RANK='x' is not a whole number"),
+    ('kr-nb-data-file', '`KR_NB_DATA` pointing at a file', ['data', '--data', 'breastmnist', '--out', '{out}'], {'KR_NB_DATA': '{existing}'}, 2, 'is a file: it must be a folder of dataset files'),
+]
+
+def run_env_case(case, files:dict, out:Path):
+    "Run one environment case in a subprocess (a launcher's variables are read once per process): (exit status, stdout, stderr)."
+    import subprocess, sys
+    _, _, args, env, _, _ = case
+    exe = shutil.which('kr_nb') or str(Path(sys.executable).parent/'kr_nb')
+    e = {**os.environ, **{k: v.format(out=out, **files) for k, v in env.items()}}
+    p = subprocess.run([exe, *[a.format(out=out, **files) for a in args]], capture_output=True, text=True, env=e, timeout=300)
+    return p.returncode, p.stdout, p.stderr
 
 def run_case(case, files:dict, out:Path):
     "Run one case in-process: (exit status, stdout, stderr)."

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'tests'))
 os.environ.setdefault('HF_HUB_OFFLINE', '1'); os.environ.setdefault('MPLBACKEND', 'Agg')
-from bad_inputs import CASES, make_files, run_case
+from bad_inputs import CASES, ENV_CASES, make_files, run_case, run_env_case
 
 def main():
     d = Path(tempfile.mkdtemp(prefix='kr_nb_bad_'))
@@ -20,11 +20,21 @@ def main():
         cid, what, args, status, fragment = case
         code, out, err = run_case(case, files, d/f'out{i}')
         msg = err.strip().splitlines()[-1] if code else next((l for l in out.splitlines() if fragment in l), '')
-        msg = msg.replace(str(d) + '/', '').replace(str(d), '')
+        msg = re.sub(r'a{300}', 'a…(300 characters)', msg.replace(str(d) + '/', '').replace(str(d), ''))
         if code != status or fragment not in msg: raise SystemExit(f"case {cid}: exit {code}, message {msg!r}: expected {status} and {fragment!r}")
         names = {k: Path(v).name for k, v in files.items()} | {'student': 'run/student_gkd-…/model'}
-        cmd = ' '.join(['kr_nb'] + [a.format(out='OUT', **names) for a in args if a not in ('--quiet',)])
+        cmd = ' '.join(['kr_nb'] + [(a.format(out='OUT', **names) if a else "''") for a in args if a not in ('--quiet',)])
+        cmd = re.sub(r'a{300}', 'a…(300 characters)', cmd)
         cmd = re.sub(r'--epochs 2 .* --n_shadows 2', '<tiny settings>', cmd)
+        rows.append(f"| `{cid}` | {what} | `{cmd}` | {code} | {msg.replace('|', chr(92) + '|')} |")
+    names = {k: Path(v).name for k, v in files.items()}
+    for i, case in enumerate(ENV_CASES):
+        cid, what, args, env, status, fragment = case
+        code, out, err = run_env_case(case, files, d/f'env{i}')
+        msg = err.strip().splitlines()[-1].replace(str(d) + '/', '').replace(str(d), '')
+        if code != status or fragment not in msg: raise SystemExit(f"case {cid}: exit {code}, message {msg!r}: expected {status} and {fragment!r}")
+        envs = ' '.join(f"{k}={v.format(out='OUT', **names)}" for k, v in env.items())
+        cmd = ' '.join([envs, 'kr_nb'] + [a.format(out='OUT', **names) for a in args])
         rows.append(f"| `{cid}` | {what} | `{cmd}` | {code} | {msg.replace('|', chr(92) + '|')} |")
     page = ['---', 'title: Bad inputs', 'description: What each kind of bad input gives, generated from the test suite', '---', '',
             'Every case below is run by `tests/test_bad_inputs.py`; this page is written by `python tools/bad_inputs.py` from the',
@@ -35,5 +45,7 @@ def main():
             '| case | input | command | exit | message |', '|---|---|---|---|---|', *rows]
     (ROOT/'nbs'/'bad_inputs.md').write_text('\n'.join(page) + '\n')
     print(f"wrote {ROOT/'nbs'/'bad_inputs.md'} ({len(rows)} cases)")
+    for p in d.rglob('*'):
+        if p.is_fifo(): p.unlink()
 
 if __name__ == '__main__': main()
