@@ -66,7 +66,7 @@ def run_variants(data:str, seeds:list, variants:list, base:list, runs:Path, kr_n
             if not is_current(done, folder/f"{name}.config.json", args):
                 if not run: print(f"{data} seed {s} {name}: not finished with the current config, left out", flush=True); continue
                 folder.mkdir(parents=True, exist_ok=True)
-                dt = run_cell([*kr_nb, 'run', *args], folder, folder/f"{name}.log")
+                dt = run_cell([*kr_nb, 'run', *args], folder, folder.parent/f"{folder.name}.{name}.log")  # beside the run folder: kr_nb writes only into folders it owns
                 shutil.copy(folder/'metrics.json', done); shutil.copy(folder/'config.json', folder/f"{name}.config.json")
                 print(f"{data} seed {s} {name}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
             rows.append(row_of(json.loads(done.read_text()), name, s))

@@ -74,8 +74,11 @@ def _fmt(m:dict, keys=('accuracy', 'balanced_accuracy', 'auroc', 'seconds')) -> 
 class Parser(argparse.ArgumentParser):
     "argparse without abbreviations, whose errors are one line (`KrError`); an unknown option names the closest valid spelling."
     def __init__(self, *args, **kw): super().__init__(*args, allow_abbrev=False, **kw)
-    def error(self, message): raise KrError(message)
+    def error(self, message):
+        "argparse's errors as one-line `KrError`s (the CLI prints them; no usage dump)."
+        raise KrError(message)
     def parse_args(self, args=None, namespace=None):
+        "Parse `args`; anything left over is an error naming the closest valid option, in the user's spelling."
         a, rest = self.parse_known_args(args, namespace)
         if rest:
             opt = rest[0].split('=', 1)[0]

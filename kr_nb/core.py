@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f023413
 from __future__ import annotations
-import os, json, hashlib, random, time, tempfile, dataclasses, warnings, math, errno, stat, shutil, sys
+import os, re, json, hashlib, random, time, tempfile, dataclasses, warnings, math, errno, stat, shutil, sys
 from pathlib import Path
 # fastai 2.8.7 decorates a few functions with torch.jit.script, which torch ≥ 2.9 deprecates with a warning at import
 # time; it says nothing about kr_nb's use and would break the CLI's one-line error messages on stderr
@@ -16,10 +16,11 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: run folders are not locked
 
 # %% auto #0
-__all__ = ['SEED_RANGE', 'HASHES', 'OWNER', 'KrError', 'set_seed', 'launch_env', 'get_device', 'in_test', 'to_jsonable',
-           'config_hash', 'kind_error', 'check_fields', 'write_error', 'atomic_write', 'save_torch', 'save_npz',
-           'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'record_hashes', 'verify_hashes',
-           'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn', 'ema_model']
+__all__ = ['SEED_RANGE', 'HASHES', 'OWNER', 'STAGE_COMMANDS', 'KrError', 'set_seed', 'launch_env', 'get_device', 'in_test',
+           'to_jsonable', 'config_hash', 'kind_error', 'check_fields', 'write_error', 'atomic_write', 'save_torch',
+           'save_npz', 'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'record_hashes',
+           'verify_hashes', 'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn',
+           'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -255,6 +256,9 @@ class RunLock:
 
 # %% ../nbs/00_core.ipynb #8d922bd0
 OWNER = '.kr_nb.json'  # in every output folder: which kr_nb command made it
+STAGE_COMMANDS = ('run', 'generator', 'mia')  # commands whose folders hold stage folders (`name-<hash>/stage.json`)
+
+def _stage_folder(p:Path) -> bool: return p.is_dir() and re.fullmatch(r'[a-z_]+-[0-9a-f]{10}', p.name) is not None and (p/'stage.json').exists()
 
 def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
     "`path` as `command`'s output folder: new, empty, or made by `command` before; a folder holding other files only with `force` (which names them)."
@@ -265,6 +269,7 @@ def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
         mark = p/OWNER
         held = sorted(x.name for x in p.iterdir() if x.name not in (OWNER, '.lock'))
         own = load_json(mark, 'output-folder record', {'command': str})['command'] if mark.exists() else None
+        if own is None and held and command in STAGE_COMMANDS and all(_stage_folder(p/x) for x in held): held = []  # finished stages copied from a run
         if own is not None and own != command and not force:
             raise KrError(f"{what} {p} is the folder of a `kr_nb {own}`: `kr_nb {command}` would write over its files; use another {what}, or --force")
         if own is None and held and not force:

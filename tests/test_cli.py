@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 from kr_nb.test_utils import tiny_npz, tiny_image_folder
+from kr_nb.core import KrError
 
 def test_help_lists_commands(run_cli):
     r = run_cli('--help')
@@ -102,7 +103,7 @@ def test_tutorial_commands_parse_into_run_configs():
         a.device = 'cpu'  # RunConfig checks that the device exists: everything else is validated as on the GPU
         cfg = cli._run_config(a, method)
         assert cfg.method == method, (nb, cfg)
-    with pytest.raises(SystemExit): cli._run_parser('run', '', 'kr').parse_args(['--gen_trainsteps', '5'])  # a typo is caught
+    with pytest.raises(KrError, match='did you mean --gen_train_steps'): cli._run_parser('run', '', 'kr').parse_args(['--gen_trainsteps', '5'])  # a typo is caught, with the spelling meant
 
 def test_tutorials_start_with_install_and_gpu_check():
     from pathlib import Path
