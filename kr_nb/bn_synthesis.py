@@ -191,6 +191,9 @@ def load_files(self:BNGenerator, path:Path):
     self.teacher = load_classifier(path/'teacher', self.cfg.device)[0]
     verify_hashes(path, f'BN statistics {path}')
     sd = check_finite_weights(load_file(str(regular_file(path/'stats.safetensors', 'BN statistics'))), f'BN statistics {path}')
-    self.stats = {n: (sd[f"{n}.mean"], sd[f"{n}.var"]) for n, _ in bn_layers(self.teacher)}
+    names = [n for n, _ in bn_layers(self.teacher)]
+    missing = [f"{n}.{k}" for n in names for k in ('mean', 'var') if f"{n}.{k}" not in sd]
+    if missing: raise KrError(f"BN statistics {path} do not fit its Teacher: {len(missing)} tensors missing (e.g. {missing[0]})")
+    self.stats = {n: (sd[f"{n}.mean"], sd[f"{n}.var"]) for n in names}
 
 register_method(BNGenerator, needs_teacher=True)

@@ -34,15 +34,20 @@ class CaptionConfig:
         if '{caption}' not in self.prompt and '{class_name}' not in self.prompt: raise KrError(f"prompt {self.prompt!r} uses neither {{class_name}} nor {{caption}}")
 
 # %% ../nbs/04_caption.ipynb #a1bc3ff3
+def _local_model(model_id:str, what:str) -> Path|None:
+    "The local folder `model_id` names, or None for a hub id; a one-line error for a path that is not there."
+    p = Path(str(model_id)).expanduser()
+    if p.exists(): return p
+    if str(model_id).startswith(('.', '/', '~')) or os.sep in str(model_id).strip('/').split('/', 1)[-1]: raise KrError(f"{what} folder {p} not found")
+    return None
+
 def load_pretrained(loader, model_id:str, what:str, **kwargs):
     "`loader(model_id, **kwargs)` (a `from_pretrained`), with a one-line error naming the model and how to provide it."
-    p = Path(str(model_id)).expanduser()
-    if (str(model_id).startswith(('.', '/', '~')) or os.sep in str(model_id).strip('/').split('/', 1)[-1]) and not p.exists():
-        raise KrError(f"{what} folder {p} not found")
+    p = _local_model(model_id, what)
     quiet = [logging.getLogger(n) for n in ('diffusers', 'transformers', 'huggingface_hub')]  # their "couldn't connect" notes would precede our one line
     levels = [l.level for l in quiet]
     for l in quiet: l.setLevel(logging.ERROR)
-    try: return loader(str(p) if p.exists() else model_id, **kwargs)
+    try: return loader(str(p) if p is not None else model_id, **kwargs)
     except (OSError, ValueError) as e:
         offline = os.environ.get('HF_HUB_OFFLINE') not in (None, '', '0')
         raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{' (HF_HUB_OFFLINE is set)' if offline else ' and the hub could not be reached'}; "
@@ -52,9 +57,7 @@ def load_pretrained(loader, model_id:str, what:str, **kwargs):
 
 def check_model_available(model_id:str, what:str, probe:str='config.json'):
     "Refuse a model that cannot be loaded: a local folder that is missing, or (offline) a hub id not in the local cache."
-    p = Path(str(model_id)).expanduser()
-    if p.exists(): return p
-    if str(model_id).startswith(('.', '/', '~')): raise KrError(f"{what} folder {p} not found")
+    if (p := _local_model(model_id, what)) is not None: return p
     if os.environ.get('HF_HUB_OFFLINE') in (None, '', '0'): return model_id  # online: from_pretrained downloads it
     from huggingface_hub import try_to_load_from_cache
     try: hit = try_to_load_from_cache(str(model_id), probe)

@@ -326,7 +326,7 @@ def classifier_saved(path) -> bool:
 def load_classifier(path, device=None):
     "Rebuild a saved classifier: returns `(model, ModelConfig)`; clear errors for missing or corrupt files."
     path = Path(path)
-    d = load_json(path/CONFIG, 'classifier config')
+    d = load_json(path/CONFIG, 'classifier config', {'model': dict})
     try: cfg = ModelConfig(**{**d['model'], 'pretrained': False})
     except (KeyError, TypeError) as e: raise KrError(f"{path/CONFIG}: not a kr_nb classifier config ({e})") from e
     if not (path/WEIGHTS).exists(): raise KrError(f"classifier weights not found: {path/WEIGHTS}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #5af089be
 from __future__ import annotations
-import sys, os, re, json, errno, argparse, hashlib, dataclasses, contextlib, difflib
+import sys, os, re, json, errno, argparse, dataclasses, contextlib, difflib
 from dataclasses import fields, replace, asdict, MISSING
 from pathlib import Path
 import numpy as np
@@ -97,6 +97,8 @@ def _parser(cmd:str, doc:str, data:bool=True, out:bool=True, quiet:bool=True) ->
     if out: p.add_argument('--out', default=None, help=f"output folder (default runs/{cmd}_<data name>)")
     if quiet: p.add_argument('--quiet', action='store_true', help='no progress output')
     return p
+
+def _lock(out): return RunLock(out) if dist.is_main() else contextlib.nullcontext()  # one launch of N processes holds the folder once
 
 def _force_flag(p): p.add_argument('--force', action='store_true', help="write into an --out folder that holds files kr_nb did not write (they are named)")
 
@@ -255,7 +257,7 @@ def sample(argv=()):
     p.add_argument('--force', action='store_true', help='replace an existing --out file')
     a = p.parse_args(argv)
     if a.n < 1: raise KrError(f"--n must be ≥ 1 image per class, got {a.n}")
-    if not 0 <= a.seed < 2**32: raise KrError(f"--seed must be in [0, 2**32), got {a.seed}")
+    if not SEED_RANGE[0] <= a.seed < SEED_RANGE[1]: raise KrError(f"--seed must be in [0, 2**32), got {a.seed}")
     out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz").expanduser()  # numpy would add the suffix; say where it really goes
     prepare_out(out.parent, 'the folder of --out')
     if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
@@ -263,6 +265,8 @@ def sample(argv=()):
     if out.exists(): print(f"kr_nb sample: --force: replacing {out}", file=sys.stderr)
     g = load_generator(_find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
+    prov = g.provenance or {}  # the data it was fitted on: size and channels of the images it makes
+    if prov.get('size'): check_memory(a.n * len(g.classes) * prov['size'] ** 2 * prov.get('channels', 3), f"--n {a.n} images per class")
     with dist.together(): syn = sample_sharded(g, balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)  # spread over the processes of a launch
     if not dist.is_main(): return out
     imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
@@ -287,8 +291,8 @@ def caption(argv=()):
     "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
     from kr_nb.generator import get_method
     a, out, splits, gen = _tckr_command('caption', caption.__doc__, argv, only=get_method('tckr').generator.STAGE_FIELDS['captions'])
-    with Timer() as t: res = gen.stage_captions(splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
-    prompts = load_json(out/'prompts.json', 'prompts')['prompts']
+    with _lock(out), Timer() as t: res = gen.stage_captions(splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
+    prompts = load_json(out/'prompts.json', 'prompts', {'prompts': list})['prompts']
     for q in prompts[:3]: print(f"  {q}")
     print(f"captioned {res['n']} images with {gen.cfg.caption_model} in {t.seconds:.0f} s; wrote {out/'captions.jsonl'} and {out/'prompts.json'}")
     return prompts
@@ -296,7 +300,7 @@ def caption(argv=()):
 def lora(argv=()):
     "Caption the train split and fine-tune Stable Diffusion with LoRA on the prompts (resumable); writes the adapter."
     a, out, splits, gen = _tckr_command('lora', lora.__doc__, argv, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
-    with Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
+    with _lock(out), Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
     params = dict(gen.pipe.unet.named_parameters())
     total, lora_n = sum(q.numel() for q in params.values()), sum(q.numel() for n, q in params.items() if 'lora' in n)
     res = {'seconds': round(t.seconds, 1), 'lora_parameters': lora_n, 'unet_parameters': total, 'adapter': str(out/'lora'/'final')}
@@ -306,7 +310,7 @@ def lora(argv=()):
     return res
 
 # %% ../nbs/10_cli.ipynb #67646ec0
-def _file_hash(p:Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+def _file_hash(p:Path) -> str: return file_sha256(p)[:16]
 
 _NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,63}')
 
@@ -342,7 +346,7 @@ def mia(argv=()):
         check_manifest(man, splits.train)
         cfg = replace(cfg, protocol=man.protocol)  # a given manifest says which protocol its models were trained under
         tg = {}
-        for name, pth in _targets(a.targets).items():
+        for name, pth in tnames.items():
             model, mcfg = load_classifier(pth, device)  # weights checked against the hash recorded when they were saved
             meta = load_json(pth/'config.json', 'classifier config')
             check_provenance(meta.get('provenance'), splits.train, man, str(pth))
@@ -351,7 +355,7 @@ def mia(argv=()):
             except TypeError as e: raise KrError(f"{pth/'config.json'} is corrupt: its train recipe has {str(e).split('got ')[-1]}") from e
             tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'], mcfg, tcfg)  # each target audited with shadows of its own recipe
         run = Run({'targets': a.targets, 'data': splits.name, 'manifest': asdict(man), 'mia': cfg}, out, quiet=True)
-        with RunLock(out) if dist.is_main() else contextlib.nullcontext(): res = stage_mia(run, splits, man, tg, cfg)
+        with _lock(out): res = stage_mia(run, splits, man, tg, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}
     if not dist.is_main(): return m
     save_json(m, out/'metrics.json'); save_json(run.cfg, out/'config.json')

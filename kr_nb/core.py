@@ -18,9 +18,9 @@ except ImportError: fcntl = None  # Windows: run folders are not locked
 # %% auto #0
 __all__ = ['SEED_RANGE', 'HASHES', 'OWNER', 'STAGE_COMMANDS', 'KrError', 'set_seed', 'launch_env', 'get_device', 'in_test',
            'to_jsonable', 'config_hash', 'kind_error', 'check_fields', 'write_error', 'atomic_write', 'save_torch',
-           'save_npz', 'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'record_hashes',
-           'verify_hashes', 'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn',
-           'ema_model']
+           'save_npz', 'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'file_sha256',
+           'record_hashes', 'verify_hashes', 'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer',
+           'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -197,7 +197,8 @@ def load_json(path, what:str='JSON file', types:dict|None=None):
 # %% ../nbs/00_core.ipynb #9831aa35
 HASHES = '.weights.sha256.json'  # beside saved weights: the sha256 of each weights file, written after them
 
-def _sha256(p) -> str:
+def file_sha256(p) -> str:
+    "The sha256 of the file `p`, read in 1 MiB blocks."
     h = hashlib.sha256()
     with open(p, 'rb') as f:
         for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
@@ -206,7 +207,7 @@ def _sha256(p) -> str:
 def record_hashes(folder) -> dict:
     "Record the sha256 of every `*.safetensors` file in `folder` (in `folder/.weights.sha256.json`), to be checked when read."
     folder = Path(folder)
-    hs = {p.name: _sha256(p) for p in sorted(folder.glob('*.safetensors'))}
+    hs = {p.name: file_sha256(p) for p in sorted(folder.glob('*.safetensors'))}
     save_json(hs, folder/HASHES); return hs
 
 def verify_hashes(folder, what:str='weights') -> dict:
@@ -217,7 +218,7 @@ def verify_hashes(folder, what:str='weights') -> dict:
     for name, h in hs.items():
         p = folder/name
         if not p.exists(): raise KrError(f"{what}: {p} is missing (its hash was recorded when it was saved)")
-        if _sha256(regular_file(p, what)) != h: raise KrError(f"{what}: {p} differs from the file that was saved (sha256 mismatch): it was changed or corrupted; recompute it")
+        if file_sha256(regular_file(p, what)) != h: raise KrError(f"{what}: {p} differs from the file that was saved (sha256 mismatch): it was changed or corrupted; recompute it")
     return hs
 
 def check_finite_weights(tensors, what:str='weights'):

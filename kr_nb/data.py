@@ -20,9 +20,10 @@ from .core import *
 # %% auto #0
 __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits', 'check_classes_present',
            'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data',
-           'memory_budget', 'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_data',
-           'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance',
-           'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
+           'memory_budget', 'check_memory', 'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder',
+           'load_cifar10', 'load_data', 'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest',
+           'provenance', 'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders',
+           'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -137,10 +138,13 @@ def _splits_from_one(data:ImageData, val_frac=0.2, test_frac=0.2, seed=0, name='
     return DataSplits(data.subset(trval[tr], 'train'), data.subset(trval[va], 'val'), data.subset(te, 'test'), name=name)
 
 # %% ../nbs/01_data.ipynb #10b326f1
+def _check_size(size:int):
+    if size < 4: raise KrError(f"image size must be at least 4 px, got {size}")
+
 def resize(data:ImageData, size:int) -> ImageData:
     "Resize square images to `size`×`size` (bilinear with antialiasing)."
     if size is None or size == data.size: return data
-    if size < 4: raise KrError(f"image size must be at least 4 px, got {size}")
+    _check_size(size)
     x = torch.from_numpy(data.images).permute(0, 3, 1, 2).float()
     x = F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False)
     imgs = x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
@@ -188,6 +192,10 @@ def memory_budget() -> int:
     try: return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') // 2
     except (ValueError, OSError, AttributeError): return 8 << 30
 
+def check_memory(nbytes:int, what:str):
+    "Refuse (`KrError`) an allocation of `nbytes` for `what` that exceeds `memory_budget`, with the estimate."
+    if nbytes > memory_budget(): raise KrError(f"{what} would need {nbytes / 2**30:.1f} GiB of memory, more than the {memory_budget() / 2**30:.1f} GiB budget (half the memory available now)")
+
 def _check_npz_size(path):
     "Refuse a `.npz` whose arrays (from their headers, before reading them) need more memory than `memory_budget`."
     try:
@@ -201,7 +209,7 @@ def _check_npz_size(path):
                     shape, _, dtype = read(f)
                 need += int(np.prod(shape, dtype=object)) * dtype.itemsize
     except (zipfile.BadZipFile, ValueError, OSError, EOFError): return  # np.load reports it
-    if need > memory_budget(): raise KrError(f"{path}: its arrays need {need / 2**30:.1f} GiB of memory, more than the {memory_budget() / 2**30:.1f} GiB available to load them")
+    check_memory(need, f"{path}: loading its arrays")
 
 def load_npz(path, name:str|None=None) -> DataSplits:
     "Read a `.npz` in the MedMNIST layout, checking keys, shapes, dtypes and labels."
@@ -336,7 +344,7 @@ def load_data(source:str='digits', size:int|None=None, channels:int|None=None, s
     "Load `source` (a name in `DATASETS`, a MedMNIST-layout `.npz` path or an image folder), optionally resized."
     s = str(source); p = Path(s).expanduser()
     if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10), a .npz path or an image folder")
-    if size is not None and size < 4: raise KrError(f"image size must be at least 4 px, got {size}")
+    if size is not None: _check_size(size)
     if s.lower() == 'digits': splits = load_digits_data(size or 16, seed)
     elif s.lower() == 'cifar10': splits = load_cifar10(root, seed=seed)
     elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), size=size if size in (64, 128, 224) else 28, root=root)  # MedMNIST+ sizes natively
@@ -400,7 +408,9 @@ class MembershipManifest:
     @classmethod
     def load(cls, path):
         "The manifest saved at `path`; a malformed file gives a one-line error."
-        d = load_json(path, 'membership manifest')
+        d = load_json(path, 'membership manifest', {'dataset': str, 'fingerprint': str, 'seed': int, 'members': list, 'nonmembers': list, 'shadow_pool': list})
+        for k in ('members', 'nonmembers', 'shadow_pool', 'control'):
+            if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in d.get(k, [])): raise KrError(f"membership manifest {path} is corrupt: {k} must be image indices (integers ≥ 0)")
         try: return cls(**d)
         except TypeError as e: raise KrError(f"membership manifest {path} is malformed: {e}") from e
 
@@ -458,6 +468,9 @@ def provenance(train:ImageData, manifest:MembershipManifest|None=None, used='all
 def check_provenance(prov:dict|None, train:ImageData, manifest:MembershipManifest|None=None, what:str='the model'):
     "Refuse a model whose provenance does not match `train` (and `manifest`, for an audit)."
     if not prov: raise KrError(f"{what} records no provenance (data, manifest, image size): it was saved by an older kr_nb; train it again")
+    need = {'data': str, 'size': int, 'channels': int, 'manifest': (str, type(None)), 'manifest_seed': (int, type(None)), 'train_indices': (str, list)}
+    bad = [k for k, t in need.items() if not isinstance(prov, dict) or not isinstance(prov.get(k, ...), t)]
+    if bad: raise KrError(f"{what}: its provenance record is corrupt ({', '.join(bad)})")
     if (prov['size'], prov['channels']) != (train.size, train.channels):
         raise KrError(f"{what} was trained on {prov['size']} px × {prov['channels']} channel images, this data is {train.size} px × {train.channels}")
     if prov['data'] != train.fingerprint(): raise KrError(f"{what} was trained on other data (fingerprint {prov['data']}, this train split {train.fingerprint()})")

@@ -219,7 +219,7 @@ def stage_captions(self:TCKRGenerator, train:ImageData, folder:Path, quiet:bool=
 @patch
 def stage_lora(self:TCKRGenerator, train:ImageData, folder:Path, quiet:bool=True) -> dict:
     "LoRA fine-tuning on the members and their prompts (resumable in `folder`); the final adapter in `folder/final`."
-    pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts')
+    pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts', {'prompts': list, 'data': str})
     if pr['data'] != train.fingerprint(): raise KrError(f"the prompts in {self.inputs['captions']} are for other data")
     pipe = train_lora(train, pr['prompts'], self.cfg, folder, quiet)
     if dist.is_main(): save_lora(pipe.unet, Path(folder)/'final')
@@ -238,7 +238,7 @@ def fit(self:TCKRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=
         elif dist.is_main():
             with dist.alone(): getattr(self, f'stage_{s}')(train, out/s, quiet)
         dist.barrier()
-    pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts')['prompts']
+    pr = load_json(Path(self.inputs['captions'])/'prompts.json', 'prompts', {'prompts': list})['prompts']
     self.prompts = {c: [p for p, l in zip(pr, train.labels) if l == i] for i, c in enumerate(train.classes)}
     self.pipe = load_lora(load_sd(self.cfg.model, self.cfg.device), Path(self.inputs['lora'])/'final')
     return self

@@ -19,10 +19,10 @@ from .dp import DPConfig, train_dp
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher', 'stage_generator',
-           'stage_tuning', 'stage_pool', 'stage_student', 'stage_privacy', 'stage_shadows', 'stage_control',
-           'stage_mia', 'stage_student_shadows', 'stage_generator_mia', 'aop', 'headline', 'write_report', 'check_run',
-           'run_pipeline']
+__all__ = ['STAGE_RECORD', 'MAX_SIZE', 'RunConfig', 'stage_graph', 'dependents', 'Run', 'stage_split', 'stage_teacher',
+           'stage_generator', 'stage_tuning', 'stage_pool', 'stage_student', 'stage_privacy', 'stage_shadows',
+           'stage_control', 'stage_mia', 'stage_student_shadows', 'stage_generator_mia', 'aop', 'headline',
+           'write_report', 'check_run', 'run_pipeline']
 
 # %% ../nbs/09_pipeline.ipynb #2e5a83e4
 def _nested(cls, v, what:str):
@@ -71,7 +71,6 @@ class RunConfig:
         gen = _nested(method.config, self.gen, f'{self.method} generator')
         self.gen = replace(gen, **{k: v for k, v in sd.items() if k in {f.name for f in fields(gen)}})
         if not 0 < self.member_frac <= 1: raise KrError(f"member_frac must be in (0, 1], got {self.member_frac}")
-        if self.size is not None and self.size < 4: raise KrError(f"image size must be at least 4 px, got {self.size}")
         if self.train.mixup and set(self.variants) & {'soft', 'gkd'}:
             raise KrError("--mixup applies to cross-entropy training only, and the soft and GKD Students distil: use --variants hard, or drop --mixup")
         if self.method == 'bn' and self.dp.epsilon:
@@ -100,6 +99,8 @@ def dependents(stage:str, method:str='kr') -> set:
             if s in deps and k not in out: out.add(k); todo.append(k)
     return out
 
+STAGE_RECORD = {'result': object, 'seconds': (int, float)}  # what every stage.json holds
+
 class Run:
     "A run folder: stages keyed by config hash, skipped when done, recomputed when forced."
     def __init__(self, cfg, out, force=(), quiet:bool=False, method:str='kr', log:bool|None=None):
@@ -124,7 +125,7 @@ class Run:
             if main: shutil.rmtree(d)
             dist.barrier()
         if (d/'stage.json').exists():
-            st = load_json(d/'stage.json', f'stage record of {name}')
+            st = load_json(d/'stage.json', f'stage record of {name}', STAGE_RECORD)
             self.timings[name] = st['seconds']; self.resumed.append(name)
             if self.log and main: print(f"[{name}] reused ({d.name})", flush=True)
             return st['result']
@@ -144,7 +145,7 @@ class Run:
         if main:
             save_json({'result': res, 'seconds': own, 'key': key}, d/'stage.json')
             if self.log: print(f"[{name}] {own:.1f} s ({d.name})" + (f" on {dist.world()} processes" if parallel and many else ''), flush=True)
-        else: res = load_json(dist.wait_for(d/'stage.json'), f'stage record of {name}')['result']  # the main process's result
+        else: res = load_json(dist.wait_for(d/'stage.json'), f'stage record of {name}', STAGE_RECORD)['result']  # the main process's result
         self.timings[name] = own
         return res
     def load(self, name:str, loader, force:str|None=None):
@@ -500,6 +501,9 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
     get_method(cfg.method).generator.preflight(cfg.gen)  # what it needs later (pretrained models), before the Teacher trains
+    if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
+        px = (cfg.size or tr.size) ** 2 * tr.channels
+        check_memory(int(cfg.gkd.multiple * _n_slices(cfg, members.counts()) * len(members) * px), f"the synthetic pool (--multiple {cfg.gkd.multiple:g})")
     if cfg.audit:
         shadow_data = len(man.candidates) if man.protocol == 'carlini' else len(man.shadow_pool)
         if shadow_data // 2 < tr.n_classes or len(man.nonmembers) < tr.n_classes or (cfg.mia.control_frac and len(man.control) < tr.n_classes):

@@ -3,7 +3,7 @@ fragment of the one-line message. `tests/test_bad_inputs.py` runs them; `tools/b
 the docs page `nbs/bad_inputs.md` (input → status → message). Cases run in-process through `kr_nb.cli.main`,
 which is what the `kr_nb` console script calls (the Ctrl-C case, which needs a signal, runs by subprocess in the test).
 """
-import contextlib, io, os, shutil, zipfile
+import contextlib, io, json, os, shutil, zipfile
 from pathlib import Path
 import numpy as np
 
@@ -57,6 +57,13 @@ def make_files(d:Path) -> dict:
     f['huge_label'] = d/'huge_label.npz'
     z = dict(np.load(f['tiny'])); z['train_labels'] = z['train_labels'].astype(np.int64); z['train_labels'][0] = 10**12
     np.savez(f['huge_label'], **z)
+    # a run whose stage record was edited to a wrong type, a manifest with text indices, a model with a corrupt provenance
+    f['bad_record_run'] = d/'bad_record_run'; shutil.copytree(run, f['bad_record_run'])
+    (next(f['bad_record_run'].glob('split-*'))/'stage.json').write_text('{"result": {}, "seconds": "fast"}')
+    man = json.loads((next(run.glob('split-*'))/'manifest.json').read_text()); man['members'] = [str(i) for i in man['members']]
+    f['text_manifest'] = d/'text_manifest.json'; f['text_manifest'].write_text(json.dumps(man))
+    f['bad_prov'] = d/'bad_prov'/'model'; shutil.copytree(f['teacher'], f['bad_prov'])
+    meta = json.loads((f['bad_prov']/'config.json').read_text()); meta['provenance']['size'] = '8'; (f['bad_prov']/'config.json').write_text(json.dumps(meta))
     f['three_per_class'] = d/'three_per_class'; f['three_per_class'].mkdir()
     for c in ('a', 'b'):
         (f['three_per_class']/c).mkdir()
@@ -136,6 +143,10 @@ CASES = [
     # sizes beyond memory, refused before allocating
     ('npz-header-huge', 'a .npz whose header claims 10¹¹ pixels', ['data', '--data', '{huge_header}', '--out', '{out}'], 2, 'GiB of memory, more than the'),
     ('label-huge', 'a .npz with one label of 10¹²', ['data', '--data', '{huge_label}', '--out', '{out}'], 2, 'label 1000000000000 is not a class index'),
+    ('sample-n-huge', '`kr_nb sample RUN --n 1000000000` (beyond memory, refused before sampling)', ['sample', '{run}', '--n', '1000000000', '--out', '{out}/s.npz'], 2, '--n 1000000000 images per class would need'),
+    ('stage-record-wrong-type', "rerun a run whose split stage record says `\"seconds\": \"fast\"`", ['run', '--data', '{tiny}', '--out', '{bad_record_run}', *TINY_RUN], 2, "'seconds' must be an integer or a number"),
+    ('manifest-text-indices', 'a membership manifest whose members are strings', ['mia', 'teacher={teacher}', '--data', '{tiny}', '--manifest', '{text_manifest}', '--out', '{out}'], 2, 'members must be image indices'),
+    ('provenance-corrupt', "a classifier whose provenance records its size as text", ['mia', 'x={bad_prov}', '--data', '{tiny}', '--out', '{out}'], 2, 'its provenance record is corrupt (size)'),
     ('folder-three-per-class', 'an image folder with three images per class', ['data', '--data', '{three_per_class}', '--out', '{out}'], 2, 'too few images (6, per class [3, 3])'),
 ]
 

@@ -63,7 +63,8 @@ def test_catalogue_has_every_class():
     "The catalogue grows by classes: each class of the hostile-user probe has cases."
     ids = {c[0] for c in CASES} | {c[0] for c in ENV_CASES}
     for need in ('dp-not-an-option', 'guidance-nan', 'seed-negative', 'mixup-with-students', 'out-holds-user-files', 'tampered-weights',
-                 'fifo-npz', 'npz-header-huge', 'mia-duplicate-names', 'random-bytes-npz', 'world-size-text'):
+                 'fifo-npz', 'npz-header-huge', 'mia-duplicate-names', 'random-bytes-npz', 'world-size-text', 'sample-n-huge',
+                 'stage-record-wrong-type', 'manifest-text-indices', 'provenance-corrupt'):
         assert need in ids, need
     assert len(CASES) + len(ENV_CASES) >= 60
 
