@@ -259,6 +259,10 @@ class RunLock:
 OWNER = '.kr_nb.json'  # in every output folder: which kr_nb command made it
 STAGE_COMMANDS = ('run', 'generator', 'mia')  # commands whose folders hold stage folders (`name-<hash>/stage.json`)
 
+def _owner_tmp(name:str) -> bool:
+    "A temporary file `atomic_write` makes while writing the owner record."
+    return name.startswith(f'.{OWNER}.') and name.endswith('.tmp')
+
 def _stage_folder(p:Path) -> bool: return p.is_dir() and re.fullmatch(r'[a-z_]+-[0-9a-f]{10}', p.name) is not None and (p/'stage.json').exists()
 
 def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
@@ -268,7 +272,7 @@ def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
     except OSError as e: raise write_error(e, p) from e  # a name too long for the file system
     if is_dir:
         mark = p/OWNER
-        held = sorted(x.name for x in p.iterdir() if x.name not in (OWNER, '.lock'))
+        held = sorted(x.name for x in p.iterdir() if x.name not in (OWNER, '.lock') and not _owner_tmp(x.name))  # another process of one launch may be writing the record
         own = load_json(mark, 'output-folder record', {'command': str})['command'] if mark.exists() else None
         if own is None and held and command in STAGE_COMMANDS and all(_stage_folder(p/x) for x in held): held = []  # finished stages copied from a run
         if own is not None and own != command and not force:

@@ -307,19 +307,11 @@ def load_files(self:DiffusionGenerator, path:Path):
     if ck and (path/ck).resolve().is_relative_to(path.resolve().parent.parent) and (path/ck).is_dir(): self.out = (path/ck).resolve()
 
 @patch
-@torch.no_grad()
-def member_scores(self:DiffusionGenerator, data:ImageData, seed:int=0, timesteps=(50, 150, 300, 500), bs:int=256) -> np.ndarray:
-    "A loss attack on the generator: minus each image's mean denoising error (with its label) at fixed timesteps and noise."
+def member_scores(self:DiffusionGenerator, data:ImageData, seed:int=0, bs:int=256) -> dict:
+    "The denoiser attacks (`denoiser_attacks`: the naive denoising loss and PIA) on each image of `data`, with its label."
     dev = get_device(self.cfg.device); unet = self.unet.to(dev, memory_format=torch.channels_last).eval()
     x, y = _prep(data, self.cfg)
-    noise = torch.randn((len(timesteps),) + tuple(x.shape), generator=torch.Generator().manual_seed(seed))
-    err = torch.zeros(len(x))
-    for j, t in enumerate(timesteps):
-        for i in range(0, len(x), bs):
-            tt = torch.full((len(x[i:i+bs]),), t, dtype=torch.long)
-            xt = self.train_sched.add_noise(x[i:i+bs], noise[j, i:i+bs], tt)
-            pred = unet(xt.to(dev, memory_format=torch.channels_last), tt.to(dev), class_labels=y[i:i+bs].to(dev)).sample.float().cpu()
-            err[i:i+bs] += ((pred - noise[j, i:i+bs]) ** 2).mean((1, 2, 3))
-    return (-err / len(timesteps)).numpy()
+    eps = lambda xt, t, lab: unet(xt.to(dev, memory_format=torch.channels_last), t.to(dev), class_labels=lab.to(dev)).sample.float().cpu()
+    return denoiser_attacks(eps, x, y, self.train_sched, seed=seed, bs=bs)
 
 register_method(DiffusionGenerator)

@@ -17,10 +17,10 @@ from .classifier import *
 from .distributed import together, sharding, share, gather, is_main
 
 # %% auto #0
-__all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'Generator', 'Method', 'register_method',
-           'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
-           'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig',
-           'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning']
+__all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'DENOISER_TIMES', 'Generator', 'Method',
+           'register_method', 'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels',
+           'sample_sharded', 'assemble', 'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance',
+           'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
 
 # %% ../nbs/02a_generator.ipynb #df24ee85
 GENERATOR_JSON = 'generator.json'
@@ -64,6 +64,9 @@ class Generator:
     def stage_key(self, name:str) -> dict:
         "What an extra stage `name` of the method depends on (its cache key): by default the whole config, device aside."
         return {k: v for k, v in asdict(self.cfg).items() if k != 'device'}
+    def member_scores(self, data:ImageData, seed:int=0) -> dict:
+        "Membership scores read off the generator itself, per image of `data` and by attack name (higher: more likely trained on); by default none."
+        return {}
     def save_files(self, path:Path): "Write the method's own files (weights, statistics) into `path`."
     def load_files(self, path:Path): "Read back what `save_files` wrote."
 
@@ -304,3 +307,24 @@ def plot_tuning(res:dict, key:str|None=None):
     ax.add_patch(plt.Rectangle((cvals.index(tuple(b[k] for k in ck)) - .5, rvals.index(b[rk]) - .5), 1, 1, fill=False, ec='r', lw=2))
     ax.set_title(f"{key} (val split); red: chosen", fontsize=9); fig.colorbar(im, ax=ax); fig.tight_layout()
     return fig
+
+# %% ../nbs/02a_generator.ipynb #d5e28406
+DENOISER_TIMES = (0.05, 0.15, 0.3, 0.5)  # the timesteps the denoiser attacks average over, as fractions of the schedule
+
+@torch.no_grad()
+def denoiser_attacks(eps_fn, x:torch.Tensor, cond, sched, seed:int=0, bs:int=64, times=DENOISER_TIMES) -> dict:
+    """Membership attacks on a denoising model, per image (higher: more likely trained on), averaged over `times`:
+    `denoising_loss`, minus the error with random noise (the naive attack), and `pia` (Kong et al. 2024), minus
+    ‖ε₀ − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε₀, t)‖₄ with ε₀ = ε_θ(x₀, 0). `eps_fn(x_t, t, cond)`: the predicted noise (CPU float);
+    `sched`: a diffusers scheduler with `add_noise` and `config.num_train_timesteps`."""
+    T = sched.config.num_train_timesteps; ts = [min(T - 1, max(1, round(f * T))) for f in times]
+    noise = torch.randn((len(ts),) + tuple(x.shape), generator=torch.Generator().manual_seed(seed))
+    loss, pia = torch.zeros(len(x)), torch.zeros(len(x))
+    for i in range(0, len(x), bs):
+        xb, cb = x[i:i+bs], cond[i:i+bs]
+        e0 = eps_fn(xb, torch.zeros(len(xb), dtype=torch.long), cb)  # PIA's proximal initialisation: the model's own noise at t = 0
+        for j, t in enumerate(ts):
+            tt = torch.full((len(xb),), t, dtype=torch.long)
+            loss[i:i+bs] += ((eps_fn(sched.add_noise(xb, noise[j, i:i+bs], tt), tt, cb) - noise[j, i:i+bs]) ** 2).flatten(1).mean(1)
+            pia[i:i+bs] += (eps_fn(sched.add_noise(xb, e0, tt), tt, cb) - e0).abs().pow(4).flatten(1).sum(1).pow(0.25)
+    return {'denoising_loss': (-loss / len(ts)).numpy(), 'pia': (-pia / len(ts)).numpy()}

@@ -289,3 +289,19 @@ def load_files(self:TCKRGenerator, path:Path):
     self.pipe = load_lora(load_sd(self.cfg.model, self.cfg.device), path/'lora')
 
 register_method(TCKRGenerator, stages=('captions', 'lora'))
+
+# %% ../nbs/05_lora.ipynb #4e0c6303
+@patch
+@torch.no_grad()
+def member_scores(self:TCKRGenerator, data:ImageData, seed:int=0, bs:int=16) -> dict:
+    "The denoiser attacks (`denoiser_attacks`) on each image's latent (the VAE mean), prompted with its class name (an attacker has no caption for a non-member)."
+    if self.pipe is None: raise KrError("the TCKR generator has no fine-tuned model: fit it first")
+    pipe = self.pipe; dev, dtype = pipe.device, pipe.unet.dtype
+    mean, _, emb = _encode(pipe, data.images, [self.classes[l] for l in data.labels], self.cfg, dtype, dev, bs)
+    from diffusers import DDPMScheduler
+    sched = DDPMScheduler.from_config(pipe.scheduler.config); ac = sched.alphas_cumprod
+    def eps(xt, t, e):  # the noise estimate, from a v-prediction model too (ε = √ᾱ v + √(1−ᾱ) x_t)
+        out = pipe.unet(xt.to(dev, dtype), t.to(dev), e.to(dev, dtype)).sample.float().cpu()
+        if sched.config.prediction_type != 'v_prediction': return out
+        a = ac[t].view(-1, 1, 1, 1); return a.sqrt() * out + (1 - a).sqrt() * xt
+    return denoiser_attacks(eps, mean * pipe.vae.config.scaling_factor, emb, sched, seed=seed, bs=bs)

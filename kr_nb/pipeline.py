@@ -13,7 +13,7 @@ from .data import *
 from .classifier import *
 from .generator import *
 from .gkd import GKDConfig, VARIANTS, n_periods, student_epochs, pool_source, train_student
-from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, loo_audit, attack_metrics, tpr_label, plot_roc
+from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, attack_metrics, tpr_label, plot_roc
 from .memorization import visual_privacy, plot_closest_pairs, nearest_members
 from .dp import DPConfig, train_dp
 from . import distributed as dist
@@ -307,7 +307,6 @@ def _audit_stage(run, name, splits, man, model, up, prov, shadows, skey, control
     check_provenance(prov, splits.train, man, name)
     def fn(d):
         a = audit(model, splits, man, shadows(), cfg, target_used=prov['train_indices'], device=device, control=control)
-        if cfg.loo: a['loo'] = loo_audit(splits, man, shadows(), cfg, a['scores'], a['is_member'], device)
         save_json(a, d/'audit.json'); return {}
     c = {k: v for k, v in asdict(cfg).items() if name != 'teacher' or k not in _STUDENT_ONLY}  # the Teacher's audit does not depend on how Students are shadowed
     run.stage(f'mia_{name}', {'target': up, 'shadows': skey, 'cfg': c}, fn, kind='mia_teacher' if name == 'teacher' else 'mia_student')
@@ -340,8 +339,9 @@ def _summary(audits:dict, cfg:MIAConfig, extra:dict|None=None) -> dict:
         rows[n] = a['metrics']
         if a.get('control'): rows[f'{n} (control)'] = a['control']
         if a.get('loo'): rows[f'{n} (leave-one-out, {next(iter(a["loo"].values()))["n_models"]} models)'] = a['loo']
+    studies = {n: a['study'] | {'rmia_a': a.get('rmia', {}).get('a')} for n, a in audits.items() if a.get('study')}
     return {'protocol': cfg.protocol, 'headline': cfg.headline, 'n_shadows': cfg.n_shadows, 'student_shadows': cfg.student_shadows,
-            'rows': rows, **(extra or {})}
+            'rows': rows, 'studies': studies, **(extra or {})}
 
 # %% ../nbs/09_pipeline.ipynb #44536ffa
 def _reduced(cfg:RunConfig) -> RunConfig:
@@ -395,7 +395,7 @@ def stage_generator_mia(run:Run, splits:DataSplits, man:MembershipManifest, gen,
         syn = pool_source(pool, k)(0) if pool is not None else synthetic_like(gen, _members(splits, man).counts(), seed=c.seed + 2)
         _, d2 = nearest_members(cand, syn, k=1)
         res = {'distance': attack_metrics(-d2[:, 0], is_mem, c.mia.n_boot, c.seed)}
-        if hasattr(gen, 'member_scores'): res['denoising_loss'] = attack_metrics(gen.member_scores(cand, seed=c.seed), is_mem, c.mia.n_boot, c.seed)
+        res.update({a: attack_metrics(s, is_mem, c.mia.n_boot, c.seed) for a, s in gen.member_scores(cand, seed=c.seed).items()})
         return res
     return run.stage('mia_generator', {'tuning': run.keys['tuning'], 'pool': run.keys.get('pool'), 'split': run.keys['split'], 'n_boot': c.mia.n_boot}, fn)
 
@@ -427,6 +427,15 @@ def headline(m:dict) -> str:
             lines.append(f"{'generator: ' + a:34s} {r['auc']:7.4f} [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] {tpr_label(r, '1pct'):>16s} {tpr_label(r):>16s}")
     lines.append(f"\ntotal {sum(m['timings'].values()):.0f} s  (" + ', '.join(f"{k} {v:.0f} s" for k, v in m['timings'].items()) + ')')
     return '\n'.join(lines)
+
+def _tpr_ci(r:dict) -> str:
+    "TPR at 1 % FPR with its Clopper–Pearson interval, where the row has one."
+    ci = r.get('tpr_at_1pct_fpr_ci')
+    return tpr_label(r, '1pct') + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else '')
+
+def _eps(r:dict) -> str:
+    "The ε lower bound of a row, where it has one."
+    return '' if r.get('epsilon_lb') is None else f"{r['epsilon_lb']:.2f}"
 
 def _fmt_setting(s:dict) -> str: return ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in s.items())
 
@@ -470,17 +479,23 @@ def write_report(run:Run, m:dict, splits:DataSplits):
     if m.get('mia'):
         mi = m['mia']; h = mi['headline']
         md += ['', '## Privacy: membership inference', '', f"Protocol `{mi['protocol']}`, {mi['n_shadows']} shadow models; the Student's shadows: "
-               f"`{mi['student_shadows']}`. Headline attack (declared before the numbers): **{h}**; the other attacks are shown for comparison, "
-               "and no maximum over attacks is taken. Control rows: a model of the same recipe trained without any candidate (must read ≈ 0.5).", '',
-               '| target | attack | AUC | 95 % CI | TPR@1 % FPR | TPR@0.1 % FPR | canary TPR@1 % | AOP |', '|---|---|---|---|---|---|---|---|']
+               f"`{mi['student_shadows']}`. Headline attack (declared by the shadow-only power study, `kr_nb.mia.HEADLINES`): **{h}**; the other attacks "
+               "are shown for comparison, and no maximum over attacks is taken. Control rows: a model of the same recipe trained without any candidate "
+               "(must read ≈ 0.5). TPR intervals: Clopper–Pearson 95 %; ε lb: the ε the attack proves at 95 % confidence (δ = 1e-5).", '',
+               '| target | attack | AUC | 95 % CI | TPR@1 % FPR [95 % CI] | TPR@0.1 % FPR | ε lb | canary TPR@1 % | AOP |', '|---|---|---|---|---|---|---|---|---|']
         for row, att in mi['rows'].items():
             acc = _acc(m, row)
             for a, r in att.items():
                 ct = r.get('canary_tpr_at_1pct_fpr'); b_ = '**' if a == h else ''
                 ct, ap = '' if ct is None else f"{ct:.3f}", '' if acc is None else f"{aop(acc, r['auc']):.3f}"
-                md.append(f"| {row} | {b_}{a}{b_} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {tpr_label(r, '1pct')} | {tpr_label(r)} | {ct} | {ap} |")
+                md.append(f"| {row} | {b_}{a}{b_} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {_tpr_ci(r)} | {tpr_label(r)} | {_eps(r)} | {ct} | {ap} |")
         for a, r in mi.get('generator', {}).items():
-            md.append(f"| generator | {a} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {tpr_label(r, '1pct')} | {tpr_label(r)} | | |")
+            md.append(f"| generator | {a} | {r['auc']:.4f} | [{r['auc_ci'][0]:.3f}, {r['auc_ci'][1]:.3f}] | {_tpr_ci(r)} | {tpr_label(r)} | {_eps(r)} | | |")
+        for n, st in mi.get('studies', {}).items():
+            md += ['', f"Power study on the {n}'s shadows alone ({st['n_pseudo_targets']} pseudo-targets, each attacked with the other "
+                   f"{st['n_references']}; RMIA offline a = {st['rmia_a']}): most powerful at 1 % FPR **{st['best']}**.", '',
+                   '| attack | AUC | TPR@1 % FPR [95 % CI] | TPR@0.1 % FPR |', '|---|---|---|---|']
+            md += [f"| {a} | {r['auc']:.4f} | {_tpr_ci(r)} | {tpr_label(r)} |" for a, r in st['rows'].items()]
         r0 = mi['rows']['teacher'][h]
         md += ['', f"{r0['n_members']} members against {r0['n_nonmembers']} non-members: (≤n FP) is the number of false positives an FPR allows, "
                "(0 FP) a TPR at zero false positives. Canaries: the hardest candidates by the shadows' OUT loss, their TPR at the threshold of 1 % FPR. "

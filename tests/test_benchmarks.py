@@ -7,7 +7,7 @@ from conftest import kr_nb_exe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'benchmarks'))
-import recipes, privacy_utility
+import recipes, privacy_utility, audit_study
 
 TINY = '--epochs 2 --student_steps 0 --width 8 --bs 16 --gen_train_steps 20 --gen_ckpt_every 10 --gen_block_channels 8,16 --n_per_class 4 --clf_epochs 1'
 
@@ -71,3 +71,16 @@ def test_method_extra_reaches_only_its_method():
     got = privacy_utility.method_extras(["kr=--gen_balanced true --filters 0,0.5", "bn=--filters 0,0.5", "kr= --clf_steps 40"])
     assert got == {'kr': ['--gen_balanced', 'true', '--filters', '0,0.5', '--clf_steps', '40'], 'bn': ['--filters', '0,0.5']}
     with pytest.raises(SystemExit, match='expected METHOD=OPTIONS'): privacy_utility.method_extras(['--gen_balanced true'])
+
+def test_audit_study_rows_read_the_audit_or_the_power_study():
+    "One row per target and studied attack; `power_study` rows come from the shadow-only study, `shadows` rows from the audit with its control."
+    r = lambda auc: {'auc': auc, 'auc_ci': [auc - .01, auc + .01], 'tpr_at_1pct_fpr': .02, 'tpr_at_1pct_fpr_ci': [.01, .03], 'tpr_at_0.1pct_fpr': 0., 'epsilon_lb': 0.}
+    att = {a: r(.6) for a in audit_study.ATTACKS} | {'loss': r(.9)}
+    m = {'mia': {'rows': {'teacher': att, 'teacher (control)': {a: r(.5) for a in att}},
+                 'studies': {'teacher': {'rows': {a: r(.55) for a in audit_study.ATTACKS}, 'rmia_a': .3}}}}
+    rows = audit_study.rows_of(m, 'shadows', 'digits', 0, 4, 'kr_nb run', 20.)
+    assert len(rows) == len(audit_study.ATTACKS) and {x['auc'] for x in rows} == {.6} and {x['control_auc'] for x in rows} == {.5}
+    assert all(set(x) <= set(audit_study.COLS) for x in rows) and rows[0]['seconds_per_shadow'] == 5.
+    st = audit_study.rows_of(m, 'power_study', 'digits', 100, 4, 'kr_nb run', 20.)
+    assert {x['auc'] for x in st} == {.55} and {x['control_auc'] for x in st} == {''}
+    assert 'AUC 0.600 ± 0.000' in audit_study.summary(rows)

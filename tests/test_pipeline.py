@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from kr_nb.test_utils import tiny_npz
 from kr_nb.classifier import CONFIG, WEIGHTS
+from kr_nb.mia import ATTACKS, MIAConfig
 from conftest import kr_nb_exe
 
 TINY = ['--gen_train_steps', '60', '--epochs', '4', '--student_steps', '0', '--width', '8', '--n_shadows', '2', '--quiet']
@@ -25,12 +26,13 @@ def test_run_outputs(full_run):
     assert set(m['ablations']) == {'hard', 'soft', 'gkd'}
     for r in [m['teacher'], m['student'], *m['ablations'].values()]:
         assert {'accuracy', 'balanced_accuracy', 'auroc'} <= set(r) and 0 <= r['accuracy'] <= 1
-    assert m['mia']['protocol'] == 'carlini' and m['mia']['headline'] == 'lira_online'
+    assert m['mia']['protocol'] == 'carlini' and m['mia']['headline'] == MIAConfig(n_shadows=m['mia']['n_shadows']).headline
     for t in ('teacher', 'student', 'teacher (control)', 'student (control)'):
-        for a in ('shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'):
+        for a in ATTACKS:
             r = m['mia']['rows'][t][a]
-            assert {'auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr'} <= set(r) and r['auc_ci'][0] <= r['auc'] <= r['auc_ci'][1]
-    assert {'distance', 'denoising_loss'} == set(m['mia']['generator'])
+            assert {'auc', 'auc_ci', 'tpr_at_1pct_fpr', 'tpr_at_0.1pct_fpr', 'tpr_at_1pct_fpr_ci', 'epsilon_lb'} <= set(r) and r['auc_ci'][0] <= r['auc'] <= r['auc_ci'][1]
+            assert r['tpr_at_1pct_fpr_ci'][0] <= r['tpr_at_1pct_fpr'] <= r['tpr_at_1pct_fpr_ci'][1] and r['epsilon_lb'] >= 0
+    assert {'distance', 'denoising_loss', 'pia'} == set(m['mia']['generator'])
     assert all(v >= 0 for v in m['timings'].values()) and {'teacher', 'generator', 'tuning', 'student_gkd'} <= set(m['timings'])
     for f in ('report.md', 'accuracy.png', 'samples.png', 'roc.png', 'confusion_teacher.png', 'config.json', 'closest_pairs.png'): assert (out/f).exists(), f
     assert m['method'] == 'kr' and {'checkpoint', 'steps', 'guidance'} <= set(m['tuning']['setting'])
@@ -97,7 +99,7 @@ def test_mia_command_on_saved_models(full_run, tiny_data, tmp_path, run_cli):
     res = json.loads((tmp_path/'mia'/'metrics.json').read_text())
     assert set(res['mia']['rows']) == {'teacher', 'student', 'teacher (control)', 'student (control)'}
     for t in ('teacher', 'student'):
-        assert set(res['mia']['rows'][t]) == {'shadow', 'lira_offline', 'lira_online', 'loss', 'confidence'}
+        assert set(res['mia']['rows'][t]) == set(ATTACKS)
         assert abs(res['mia']['rows'][t]['loss']['auc'] - m['mia']['rows'][t]['loss']['auc']) < 1e-9  # same manifest, model and attack
     assert (tmp_path/'mia'/'roc.png').exists()
 
