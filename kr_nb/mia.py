@@ -316,7 +316,7 @@ RMIA_A = tuple(round(a, 1) for a in np.linspace(0, 1, 11))  # the grid offline R
 def rmia_choose_a(ref_p, keep, pop_ref_p, grid=RMIA_A) -> tuple:
     "Offline RMIA's `a`: reference 0 attacked as a pseudo-target with the other references, the AUC of each `a` of `grid` (the target is never used); returns (a, {a: AUC})."
     rest, kr = ref_p[1:], keep[1:]
-    ok = (~kr).any(0) & (len(kr) > 0)  # candidates with an OUT reference among the rest
+    ok = (~kr).any(0)  # candidates with an OUT reference among the rest
     if not ok.any() or keep[0][ok].all() or not keep[0][ok].any(): return 0.3, {}  # too few references to choose: the paper's default
     auc = {float(a): float(roc_auc_score(keep[0][ok], rmia(ref_p[0][ok], rest[:, ok], kr[:, ok], pop_ref_p[0], pop_ref_p[1:], a))) for a in grid}
     return max(auc, key=auc.get), auc
@@ -342,8 +342,8 @@ def _pop_p(fn, pop) -> np.ndarray:
     "True-label probabilities (…×Z×Q) of `fn(data, idx)` logits over every part of the population."
     return np.concatenate([expit(phi(fn(d, i), d.labels[i])) for d, i in pop], -2)
 
-def _scores(t_log, t_pop, y_ev, ev, train, shadows, keep, cfg, device, pop, a) -> tuple:
-    "Every attack's scores for one target's query logits `t_log` (N×Q×C) over the candidates `ev` (`t_pop`: its population probabilities)."
+def _scores(t_log, t_pop, y_ev, ev, train, shadows, keep, cfg, device, ref_pop, a) -> tuple:
+    "Every attack's scores for one target's query logits `t_log` (N×Q×C) over the candidates `ev`; `t_pop`, `ref_pop`: its and the shadows' population probabilities."
     scores, extra = {}, {}
     feats = _shokri_features(t_log[:, 0], y_ev)  # sorted probabilities, then the true-class loss
     if 'loss' in cfg.attacks: scores['loss'] = -feats[:, -1]
@@ -361,9 +361,8 @@ def _scores(t_log, t_pop, y_ev, ev, train, shadows, keep, cfg, device, pop, a) -
     if 'lira_online' in cfg.attacks and on is not None: scores['lira_online'] = on
     if {'rmia_offline', 'rmia_online'} & set(cfg.attacks):
         tp, rp = expit(phi(t_log, y_ev)), expit(phi(ev_log, y_ev))
-        rz = _pop_p(lambda d, i: shadows.logits(d, i, cfg.augment_queries, device), pop)
-        if 'rmia_offline' in cfg.attacks: scores['rmia_offline'] = rmia(tp, rp, keep, t_pop, rz, a)
-        if 'rmia_online' in cfg.attacks and keep.any(): scores['rmia_online'] = rmia(tp, rp, keep, t_pop, rz, online=True)
+        if 'rmia_offline' in cfg.attacks: scores['rmia_offline'] = rmia(tp, rp, keep, t_pop, ref_pop, a)
+        if 'rmia_online' in cfg.attacks and keep.any(): scores['rmia_online'] = rmia(tp, rp, keep, t_pop, ref_pop, online=True)
     return scores, extra
 
 def _metrics(scores:dict, is_mem, canary, cfg) -> dict:
@@ -386,32 +385,28 @@ class Attacker:
         self.is_mem = np.r_[np.ones(len(manifest.members), bool), np.zeros(len(manifest.nonmembers), bool)]
         self.y_ev, self.keep = train.labels[self.ev], shadows.keep_for(self.ev)
         self.pop = population(splits, manifest)
+        self.ref_pop = _pop_p(lambda d, i: shadows.logits(d, i, cfg.augment_queries, device), self.pop)  # K×Z×Q, once per shadow set
         self.a, self.a_auc = 0.3, {}
         if 'rmia_offline' in cfg.attacks:  # chosen on the shadows (over the images they drew from), never on a target
             lg = shadows.logits(train, shadows.idx, cfg.augment_queries, device)
-            rz = _pop_p(lambda d, i: shadows.logits(d, i, cfg.augment_queries, device), self.pop)
-            self.a, self.a_auc = rmia_choose_a(expit(phi(lg, train.labels[shadows.idx])), shadows.keep, rz)
-    def scores(self, model=None, logits=None, pop_p=None, shadows=None, keep=None) -> tuple:
-        "Every attack's scores for `model` (or its candidate `logits` and population probabilities), attacked with `shadows` (default: all)."
-        c, train = self.cfg, self.splits.train
-        if model is not None:
-            logits = query_logits(model, train.subset(self.ev), c.augment_queries, self.shadows.flip, self.device)
-            pop_p = _pop_p(lambda d, i: query_logits(model, d.subset(i), c.augment_queries, self.shadows.flip, self.device), self.pop)
-        sh = self.shadows if shadows is None else shadows
-        return _scores(logits, pop_p, self.y_ev, self.ev, train, sh, self.keep if keep is None else keep, c, self.device, self.pop, self.a)
+            self.a, self.a_auc = rmia_choose_a(expit(phi(lg, train.labels[shadows.idx])), shadows.keep, self.ref_pop)
+    def scores(self, model) -> tuple:
+        "Every attack's scores for `model` over the candidates, attacked with all the shadows (and its extra outputs, e.g. LiRA's fitted spreads)."
+        c, train, q = self.cfg, self.splits.train, lambda d: query_logits(model, d, self.cfg.augment_queries, self.shadows.flip, self.device)
+        pop_p = _pop_p(lambda d, i: q(d.subset(i)), self.pop)
+        return _scores(q(train.subset(self.ev)), pop_p, self.y_ev, self.ev, train, self.shadows, self.keep, c, self.device, self.ref_pop, self.a)
 
 # %% ../nbs/08_mia.ipynb #3a6f6a30
 def pseudo_targets(att:Attacker) -> list:
     "Each shadow in turn as the target, attacked with the other shadows over the images the shadows drew from: (scores, IN mask) per shadow whose rest fits every image IN and OUT."
     sh, c, train = att.shadows, att.cfg, att.splits.train
-    y, lg = train.labels[sh.idx], sh.logits(train, sh.idx, c.augment_queries, att.device)
-    rz = _pop_p(lambda d, i: sh.logits(d, i, c.augment_queries, att.device), att.pop)
+    y, lg, rz = train.labels[sh.idx], sh.logits(train, sh.idx, c.augment_queries, att.device), att.ref_pop
     out = []
     for j in range(len(sh)):
         rest = ShadowSet([m for i, m in enumerate(sh.models) if i != j], np.delete(sh.keep, j, 0), sh.idx, sh.flip)
         rest._cache = {k: np.delete(v, j, 0) for k, v in sh._cache.items()}
         if not (rest.keep.any(0) & (~rest.keep).any(0)).all(): continue
-        out.append((_scores(lg[j], rz[j], y, sh.idx, train, rest, rest.keep, c, att.device, att.pop, att.a)[0], sh.keep[j]))
+        out.append((_scores(lg[j], rz[j], y, sh.idx, train, rest, rest.keep, c, att.device, np.delete(rz, j, 0), att.a)[0], sh.keep[j]))
     return out
 
 # %% ../nbs/08_mia.ipynb #eea5c76b
