@@ -28,7 +28,8 @@ def parse_grid(s:str) -> list:
 def _job(args):
     data, eps, over, seed = args
     import torch; torch.set_num_threads(1)
-    from kr_nb.pipeline import RunConfig, _manifest
+    from kr_nb.pipeline import RunConfig
+    from kr_nb.stages import run_manifest as _manifest
     from kr_nb.data import load_data
     from kr_nb.classifier import model_config, predict, classification_metrics
     from kr_nb.dp import DPConfig, train_dp

@@ -10,7 +10,7 @@ import argparse, time
 import torch
 from kr_nb.data import load_data
 from kr_nb.classifier import TrainConfig, model_config, train_classifier
-from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator
+from kr_nb.kr import KRConfig, KRGenerator
 from kr_nb.generator import synthetic_like
 from kr_nb.gkd import GKDConfig, train_student
 
@@ -22,7 +22,7 @@ if __name__ == '__main__':
     a = ap.parse_args()
     d = load_data('digits')
     counts = (d.train.counts() * a.n / len(d.train)).round().astype(int)
-    gen = DiffusionGenerator(DiffusionConfig(device=a.device), d.classes)  # the pipeline's default UNet
+    gen = KRGenerator(KRConfig(device=a.device), d.classes)  # the pipeline's default UNet
     gen.use(dict(scheduler='ddim', steps=a.sample_steps, guidance=a.guidance))
     tc = TrainConfig(epochs=a.epochs, device=a.device)
     teacher = train_classifier(d.train, d.val, model_config(d.train), TrainConfig(epochs=1, device=a.device), quiet=True).model

@@ -73,7 +73,7 @@ def run_cell(cmd:list, folder:Path, log:Path) -> float:
 
 def rows_of(m:dict, dataset:str, method:str, seed:int) -> list:
     "The Teacher row (from kr runs) and the method's row: accuracy and the headline attack on the target that method releases."
-    from kr_nb.pipeline import aop
+    from kr_nb.report import aop
     mia = m.get('mia', {}); h = mia.get('headline', 'lira_online'); out = []
     def row(name, clf, att):
         r = {'dataset': dataset, 'method': name, 'seed': seed, 'accuracy': clf['accuracy'], 'balanced_accuracy': clf['balanced_accuracy'], 'auroc': clf['auroc'],

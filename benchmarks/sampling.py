@@ -8,7 +8,7 @@ Runs on the CPU, and on the GPU when one is present. Without --gen it times a fr
 import argparse, time
 import numpy as np, torch
 from kr_nb.generator import load_generator, balanced_labels
-from kr_nb.diffusion import DiffusionConfig, DiffusionGenerator, make_scheduler, sample_images, sample_images_stock
+from kr_nb.kr import KRConfig, KRGenerator, make_scheduler, sample_images, sample_images_stock
 
 def bench(fn, reps=2):
     fn()  # warm-up
@@ -26,7 +26,7 @@ if __name__ == '__main__':
     ap.add_argument('--guidance', type=float, default=2.); ap.add_argument('--size', type=int, default=16)
     ap.add_argument('--gen', default=None); ap.add_argument('--gpu_n', type=int, default=5000)
     a = ap.parse_args()
-    gen = load_generator(a.gen) if a.gen else DiffusionGenerator(DiffusionConfig(size=a.size))
+    gen = load_generator(a.gen) if a.gen else KRGenerator(KRConfig(size=a.size))
     devs = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
     print(f"UNet {sum(p.numel() for p in gen.unet.parameters())/1e6:.2f} M params, {gen.cfg.size} px, DDIM {a.steps} steps, guidance {a.guidance}, threads {torch.get_num_threads()}")
     for dev in devs:

@@ -290,8 +290,8 @@ def _tckr_command(name:str, doc:str, argv, **opts):
 def caption(argv=()):
     "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
     from kr_nb.generator import get_method
-    a, out, splits, gen = _tckr_command('caption', caption.__doc__, argv, only=get_method('tckr').generator.STAGE_FIELDS['captions'])
-    with _lock(out), Timer() as t: res = gen.stage_captions(splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
+    a, out, splits, gen = _tckr_command('caption', caption.__doc__, argv, only=get_method('tckr').generator.stage_fields['captions'])
+    with _lock(out), Timer() as t: res = gen.run_stage('captions', splits.train, out, quiet=a.quiet)  # the pipeline's stage: same files, same cache
     prompts = load_json(out/'prompts.json', 'prompts', {'prompts': list})['prompts']
     for q in prompts[:3]: print(f"  {q}")
     print(f"captioned {res['n']} images with {gen.cfg.caption_model} in {t.seconds:.0f} s; wrote {out/'captions.jsonl'} and {out/'prompts.json'}")
@@ -301,12 +301,10 @@ def lora(argv=()):
     "Caption the train split and fine-tune Stable Diffusion with LoRA on the prompts (resumable); writes the adapter."
     a, out, splits, gen = _tckr_command('lora', lora.__doc__, argv, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
     with _lock(out), Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
-    params = dict(gen.pipe.unet.named_parameters())
-    total, lora_n = sum(q.numel() for q in params.values()), sum(q.numel() for n, q in params.items() if 'lora' in n)
-    res = {'seconds': round(t.seconds, 1), 'lora_parameters': lora_n, 'unet_parameters': total, 'adapter': str(out/'lora'/'final')}
+    res = {'seconds': round(t.seconds, 1), **gen.parameter_counts(), 'adapter': str(out/'lora'/'final')}
     if not dist.is_main(): return res
     save_json(res, out/'metrics.json')
-    print(f"LoRA adapter ({lora_n:,} parameters; the UNet has {total:,}) in {out/'lora'/'final'} ({t.seconds:.0f} s)")
+    print(f"LoRA adapter ({res['lora_parameters']:,} parameters; the UNet has {res['unet_parameters']:,}) in {out/'lora'/'final'} ({t.seconds:.0f} s)")
     return res
 
 # %% ../nbs/10_cli.ipynb #67646ec0
@@ -329,7 +327,8 @@ def mia(argv=()):
     "Audit saved classifiers with shadow-model, LiRA, loss and confidence attacks (AUC, TPR at 1 % and 0.1 % FPR)."
     from kr_nb.classifier import load_classifier, TrainConfig, WEIGHTS
     from kr_nb.mia import MIAConfig
-    from kr_nb.pipeline import Run, stage_mia
+    from kr_nb.engine import Run
+    from kr_nb.audit_stages import stage_mia
     p = _parser('mia', mia.__doc__, quiet=False)
     p.add_argument('targets', help='comma-separated classifier folders (NAME=PATH to name them), as written by kr_nb teacher or run')
     p.add_argument('--manifest', default=None, help="membership manifest JSON (default: made from --seed; targets must have used members only)")

@@ -22,17 +22,22 @@ __all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES',
            'sample_sharded', 'assemble', 'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance',
            'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
 
-# %% ../nbs/02a_generator.ipynb #df24ee85
+# %% ../nbs/02a_generator.ipynb #28c89675
 GENERATOR_JSON = 'generator.json'
 
 class Generator:
-    "Base class of the synthetic-data methods: `fit`, `settings`, `use`, `sample`, `save`, `load`."
-    kind: str = None          # the registry name, recorded in the saved JSON
-    config_class: type = None # the method's config dataclass
+    "Base class of the synthetic-data methods: `fit`, `settings`, `use`, `sample`, `save`, `load`, and the hooks below."
+    kind: str = None              # the registry name, recorded in the saved JSON
+    config_class: type = None     # the method's config dataclass
+    needs_teacher: bool = False   # `fit` uses the Teacher: the generator stage depends on it
+    stages: tuple = ()            # extra stages the pipeline runs and caches before `fit`, in order
+    parallel_stages: tuple = ()   # extra stages every process of a launch runs together
+    stage_fields: dict = {}       # extra stage -> the config fields its cache key and command take (absent: all)
+    sample_fields: tuple = ()     # config fields only sampling reads (no extra stage depends on them)
     def __init__(self, cfg=None, classes=None):
         self.cfg = cfg if cfg is not None else self.config_class()
         self.classes = [str(c) for c in classes] if classes is not None else []
-        self.setting, self.provenance, self.inputs = {}, None, {}  # provenance: what it was fitted on; inputs: the folders of its extra stages
+        self.setting, self.provenance, self.inputs = {}, None, {}
     def __repr__(self): return f"{type(self).__name__}({len(self.classes)} classes, setting {self.setting})"
     def fit(self, train:ImageData, out=None, teacher=None, quiet:bool=False):
         "Learn from the members `train` (resumable from the folder `out`); returns `self`."
@@ -40,35 +45,80 @@ class Generator:
     def settings(self) -> list:
         "The settings tuning scores (a list of dicts); by default only the current one."
         return [dict(self.setting)]
-    @classmethod
-    def preflight(cls, cfg):
-        "Refuse (`KrError`), before any stage runs, what this method would fail on later (a pretrained model not to be had); by default nothing."
-    def check_setting(self, setting:dict):
-        "Refuse keys this generator lacks and values not of the current value's kind, or not finite (`nan` guidance)."
-        unknown = set(setting) - set(self.setting)
-        if self.setting and unknown: raise KrError(f"{self.kind} generator has no setting {sorted(unknown)}: it has {sorted(self.setting)}")
-        for k, v in setting.items():
-            if k in self.setting and (why := kind_error(v, self.setting[k])): raise KrError(f"setting {k} must be {why}, got {v!r}")
-            if isinstance(v, (float, np.floating)) and not np.isfinite(v): raise KrError(f"setting {k} must be a finite number, got {v}")
-    def use(self, setting:dict):
-        "Make `setting` (or the keys it changes) current; returns `self`."
-        self.check_setting(setting)
-        self.setting = {**self.setting, **setting}
-        return self
-    def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
-        "One image per label with the current setting, as `ImageData` (with `only=[k, ...]`, where `parts` is defined: the images of those parts)."
+    def sample(self, labels, seed:int=0, progress:bool=False, only=None) -> ImageData:
+        "One image per label with the current setting, as `ImageData` (`only=[k, ...]`: the images of those `parts`)."
         raise NotImplementedError
-    def parts(self, labels) -> list:
-        "Index groups of `labels` sampled independently of each other (the unit of sharded sampling); by default one group."
-        return [np.arange(len(labels))]
-    def stage_key(self, name:str) -> dict:
-        "What an extra stage `name` of the method depends on (its cache key): by default the whole config, device aside."
-        return {k: v for k, v in asdict(self.cfg).items() if k != 'device'}
-    def member_scores(self, data:ImageData, seed:int=0) -> dict:
-        "Membership scores read off the generator itself, per image of `data` and by attack name (higher: more likely trained on); by default none."
-        return {}
     def save_files(self, path:Path): "Write the method's own files (weights, statistics) into `path`."
     def load_files(self, path:Path): "Read back what `save_files` wrote."
+
+
+# %% ../nbs/02a_generator.ipynb #b07a3831
+@patch
+def check_setting(self:Generator, setting:dict):
+    "Refuse keys this generator lacks and values not of the current value's kind, or not finite (`nan` guidance)."
+    unknown = set(setting) - set(self.setting)
+    if self.setting and unknown:
+        raise KrError(f"{self.kind} generator has no setting {sorted(unknown)}: it has {sorted(self.setting)}")
+    for k, v in setting.items():
+        if k in self.setting and (why := kind_error(v, self.setting[k])): raise KrError(f"setting {k} must be {why}, got {v!r}")
+        if isinstance(v, (float, np.floating)) and not np.isfinite(v): raise KrError(f"setting {k} must be a finite number, got {v}")
+
+@patch
+def use(self:Generator, setting:dict):
+    "Make `setting` (or the keys it changes) current; returns `self`."
+    self.check_setting(setting)
+    self.setting = {**self.setting, **setting}
+    return self
+
+
+# %% ../nbs/02a_generator.ipynb #f7ddd24e
+@patch
+def parts(self:Generator, labels) -> list:
+    "Index groups of `labels` sampled independently of each other (the unit of sharded sampling); by default one group."
+    return [np.arange(len(labels))]
+
+
+# %% ../nbs/02a_generator.ipynb #1fc75a5e
+@patch(cls_method=True)
+def preflight(cls:Generator, cfg):
+    "Refuse (`KrError`), before any stage runs, what this method would fail on later (a model not to be had); by default nothing."
+
+
+# %% ../nbs/02a_generator.ipynb #ed02f65c
+@patch
+def run_stage(self:Generator, name:str, train:ImageData, folder:Path, quiet:bool=True) -> dict:
+    "Run extra stage `name` (one of `stages`) on the members `train` into `folder`; returns its summary."
+    raise KrError(f"the {self.kind} generator has no stage {name!r}" + (f": it has {', '.join(self.stages)}" if self.stages else ''))
+
+@patch
+def stage_key(self:Generator, name:str) -> dict:
+    "What extra stage `name` depends on (its cache key): its `stage_fields`, else the config less device and sampling."
+    d = {k: v for k, v in asdict(self.cfg).items() if k != 'device' and k not in self.sample_fields}
+    f = self.stage_fields.get(name)
+    return {k: d[k] for k in f} if f else d
+
+@patch
+def use_input(self:Generator, name:str, folder):
+    "Take extra stage `name`'s outputs from `folder` (the pipeline's cached stage) instead of running it in `fit`."
+    self.inputs[name] = Path(folder)
+
+
+# %% ../nbs/02a_generator.ipynb #9548425f
+@patch
+def set_provenance(self:Generator, provenance:dict|None):
+    "Record which real images the generator was fitted on (`core.provenance`); saved with it."
+    self.provenance = provenance
+
+@patch
+def member_scores(self:Generator, data:ImageData, seed:int=0) -> dict:
+    "Membership scores read off the generator, per image of `data` and by attack (higher: more likely a member); none by default."
+    return {}
+
+@patch
+def parameter_counts(self:Generator) -> dict:
+    "Parameters by name (e.g. trainable, total), for the commands that report them; none by default."
+    return {}
+
 
 # %% ../nbs/02a_generator.ipynb #744fbbc4
 @patch
@@ -105,25 +155,28 @@ def load(cls:Generator, path, device:str|None=None):
 # %% ../nbs/02a_generator.ipynb #0e67512b
 @dataclass
 class Method:
-    "A synthetic-data method: its name, generator class, and what the pipeline must run for it."
+    "A synthetic-data method: its name and generator class, and (from the class) what the pipeline must run for it."
     name: str
     generator: type               # a `Generator` subclass
-    needs_teacher: bool = False   # `fit` uses the Teacher (BN statistics): the generator stage depends on it
-    stages: tuple = ()            # extra stages before the generator (e.g. TCKR: captions, LoRA)
     @property
     def config(self): return self.generator.config_class
+    @property
+    def needs_teacher(self) -> bool: return self.generator.needs_teacher
+    @property
+    def stages(self) -> tuple: return tuple(self.generator.stages)
 
 PROTOCOL = ('fit', 'settings', 'use', 'sample', 'save', 'load')
 METHODS = {}
-BUILTIN_METHODS = {'kr': 'kr_nb.diffusion', 'bn': 'kr_nb.bn_synthesis', 'tckr': 'kr_nb.lora'}  # name -> module that registers it
+BUILTIN_METHODS = {'kr': 'kr_nb.kr', 'bn': 'kr_nb.bn', 'tckr': 'kr_nb.tckr'}  # name -> module that registers it
 
-def register_method(generator:type, needs_teacher:bool=False, stages:tuple=()) -> Method:
-    "Register a generator class (normally a `Generator` subclass) under its `kind`."
+def register_method(generator:type) -> type:
+    "Register a generator class (normally a `Generator` subclass) under its `kind`; returns it (usable as a decorator)."
     missing = [m for m in PROTOCOL if not callable(getattr(generator, m, None))]
-    if not isinstance(generator, type) or missing: raise KrError(f"{generator!r} is not a generator class (missing {', '.join(missing) or 'a class'})")
+    if not isinstance(generator, type) or missing:
+        raise KrError(f"{generator!r} is not a generator class (missing {', '.join(missing) or 'a class'})")
     if not generator.kind or generator.config_class is None: raise KrError(f"{generator.__name__} needs a `kind` and a `config_class`")
-    METHODS[generator.kind] = m = Method(generator.kind, generator, needs_teacher, tuple(stages))
-    return m
+    METHODS[generator.kind] = Method(generator.kind, generator)
+    return generator
 
 def method_names() -> list:
     "Names of the registered and built-in methods."

@@ -70,7 +70,7 @@ def test_bn_method_by_command_line(tmp_path):
 
 def test_bn_needs_a_teacher_with_batchnorm():
     import torch.nn as nn
-    from kr_nb.bn_synthesis import BNGenerator, BNConfig
+    from kr_nb.bn import BNGenerator, BNConfig
     from kr_nb.core import KrError
     sp = tiny_splits(n=30, size=8)
     with pytest.raises(KrError, match='Sequential has no BatchNorm layers'):
