@@ -28,7 +28,8 @@ def stage_graph(method:str='kr') -> dict:
     return {'split': (), 'teacher': ('split',), **extra, 'generator': gen_deps,
             'tuning': ('generator', 'teacher'), 'pool': ('tuning',), 'student': ('tuning', 'teacher', 'pool'),
             'privacy': ('split', 'tuning', 'pool'), 'shadows': ('split', 'teacher'), 'control': ('split', 'teacher'),
-            'mia_teacher': ('teacher', 'shadows', 'control'), 'student_shadows': ('shadows', 'tuning', 'pool', 'student'),
+            'mia_teacher': ('teacher', 'shadows', 'control'),
+            'student_shadows': ('shadows', 'tuning', 'pool', 'student'),
             'mia_student': ('student', 'student_shadows', 'control'), 'mia_generator': ('split', 'tuning', 'pool')}
 
 # %% ../nbs/09a_engine.ipynb #a9720c9a
@@ -78,7 +79,7 @@ def dir(self:Run, name:str) -> Path:
 # %% ../nbs/09a_engine.ipynb #3973e828
 @patch
 def stage(self:Run, name:str, key:dict, fn, kind:str|None=None, parallel:bool=False):
-    "Stage `name`'s result: loaded when done, else `fn(folder)` (several processes: all together when `parallel`, else the main one)."
+    "Stage `name`'s result: loaded when done, else `fn(folder)` (on every process when `parallel`, else the main one)."
     d = self.folder(name, key, kind); many, main = dist.world() > 1, dist.is_main()
     dist.barrier()  # every process looks at the same files
     if self.kinds[name] in self.forced and d.exists() and name not in self.timings:
@@ -100,12 +101,13 @@ def stage(self:Run, name:str, key:dict, fn, kind:str|None=None, parallel:bool=Fa
             elif main:
                 with dist.alone(): res = fn(d)  # the others wait for its record
     finally: inner = self._inner.pop()
-    own = round(max(t.seconds - inner, 0.), 2)  # a stage run inside another (shadows inside an audit) counts once, as itself
+    own = round(max(t.seconds - inner, 0.), 2)  # a stage inside another (shadows inside an audit) counts once
     if self._inner: self._inner[-1] += t.seconds
     if main:
         save_json({'result': res, 'seconds': own, 'key': self.full_key(name, key, kind)}, d/'stage.json')
         if self.log:
-            print(f"[{name}] {own:.1f} s ({d.name})" + (f" on {dist.world()} processes" if parallel and many else ''), flush=True)
+            on = f" on {dist.world()} processes" if parallel and many else ''
+            print(f"[{name}] {own:.1f} s ({d.name}){on}", flush=True)
     else: res = load_json(dist.wait_for(d/'stage.json'), f'stage record of {name}', STAGE_RECORD)['result']
     self.timings[name] = own
     return res
@@ -119,7 +121,8 @@ def load(self:Run, name:str, loader, force:str|None=None):
         msg = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
         where = self.dir(name) if name in self.keys else self.out
         again = force or self.kinds.get(name, name)
-        raise KrError(f"the {name} stage's files in {where} are unreadable ({msg}): run again with --force {again}") from e
+        raise KrError(f"the {name} stage's files in {where} are unreadable ({msg}): "
+                      f"run again with --force {again}") from e
 
 # %% ../nbs/09a_engine.ipynb #9a805b85
 def any_device(c) -> dict:

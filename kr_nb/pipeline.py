@@ -28,7 +28,7 @@ def _nested(cls, v, what:str):
     "`v` (None, a dict from JSON, or an instance) as a `cls` instance."
     if v is None: return cls()
     if isinstance(v, cls): return v
-    if is_dataclass(v) and type(v).__name__ == cls.__name__: return cls(**asdict(v))  # the same config from a re-imported module (autoreload, notebooks sharing a process)
+    if is_dataclass(v) and type(v).__name__ == cls.__name__: return cls(**asdict(v))  # re-imported (autoreload)
     if isinstance(v, dict):
         try: return cls(**v)
         except TypeError as e: raise KrError(f"{what} config: {e}") from e
@@ -47,7 +47,7 @@ class RunConfig:
     nonmember_frac: float = 0.25      # share held out as audit non-members (the rest is the shadow pool)
     arch: str = 'resnet'              # Teacher and Student architecture ('resnet', 'tv:<name>', 'timm:<name>')
     width: int = 32                   # Teacher and Student: small ResNet width
-    variants: tuple = VARIANTS        # Student variants (the GKD ablation): hard, soft, gkd; none: no Students (a real-data baseline)
+    variants: tuple = VARIANTS        # Student variants: hard, soft, gkd; none: no Students
     audit: bool = True                # run the membership-inference audit
     train: TrainConfig = None         # Teacher and Student recipe
     gkd: GKDConfig = None             # how Students use the synthetic data
@@ -71,10 +71,13 @@ class RunConfig:
         self.gen = replace(gen, **{k: v for k, v in sd.items() if k in {f.name for f in fields(gen)}})
         if not 0 < self.member_frac <= 1: raise KrError(f"member_frac must be in (0, 1], got {self.member_frac}")
         if self.train.mixup and set(self.variants) & {'soft', 'gkd'}:
-            raise KrError("--mixup applies to cross-entropy training only, and the soft and GKD Students distil: use --variants hard, or drop --mixup")
+            raise KrError("--mixup applies to cross-entropy training only, and the soft and GKD Students distil: "
+                          "use --variants hard, or drop --mixup")
         if self.method == 'bn' and self.dp.epsilon:
-            raise KrError("--method bn matches a Teacher's BatchNorm statistics, and a DP-SGD Teacher has none (GroupNorm): use --method kr with --dp_epsilon")
-        if self.audit and self.member_frac == 1: raise KrError("the audit needs non-members: use member_frac below 1, or turn the audit off")
+            raise KrError("--method bn matches a Teacher's BatchNorm statistics, and a DP-SGD Teacher has none "
+                          "(GroupNorm): use --method kr with --dp_epsilon")
+        if self.audit and self.member_frac == 1:
+            raise KrError("the audit needs non-members: use member_frac below 1, or turn the audit off")
 
 # %% ../nbs/09_pipeline.ipynb #ac4d6037
 MAX_SIZE = 64  # larger images need an explicit --size (the default models are sized for 8–64 px)
@@ -83,27 +86,29 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     "Refuse, before any work, a run that would fail at a later stage; returns the manifest it will use."
     tr = splits.train
     if cfg.size is None and tr.size > MAX_SIZE:
-        raise KrError(f"images are {tr.size} px: the default models are sized for 8–{MAX_SIZE} px; pass --size (e.g. --size 32)")
+        raise KrError(f"images are {tr.size} px: the default models are sized for 8–{MAX_SIZE} px; "
+                      "pass --size (e.g. --size 32)")
     man = run_manifest(cfg, tr)
     members = tr.subset(man.members)
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
-    get_method(cfg.method).generator.preflight(cfg.gen)  # what it needs later (pretrained models), before the Teacher trains
+    get_method(cfg.method).generator.preflight(cfg.gen)  # pretrained models it needs, before the Teacher trains
     if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
         px = (cfg.size or tr.size) ** 2 * tr.channels
         check_memory(int(cfg.gkd.multiple * n_slices(cfg, members.counts()) * len(members) * px),
                      f"the synthetic pool (--multiple {cfg.gkd.multiple:g})")
     if cfg.audit:
         shadow_data = len(man.candidates) if man.protocol == 'carlini' else len(man.shadow_pool)
-        if shadow_data // 2 < tr.n_classes or len(man.nonmembers) < tr.n_classes or (cfg.mia.control_frac and len(man.control) < tr.n_classes):
-            raise KrError(f"{splits.name} is too small to audit: each of the {cfg.mia.n_shadows} shadows would train on about "
-                          f"{shadow_data // 2} images, with {len(man.nonmembers)} non-members and {len(man.control)} control images, "
-                          f"for {tr.n_classes} classes; use more data or --no-mia")
+        few = cfg.mia.control_frac and len(man.control) < tr.n_classes
+        if shadow_data // 2 < tr.n_classes or len(man.nonmembers) < tr.n_classes or few:
+            raise KrError(f"{splits.name} is too small to audit: each of the {cfg.mia.n_shadows} shadows would train "
+                          f"on about {shadow_data // 2} images, with {len(man.nonmembers)} non-members and "
+                          f"{len(man.control)} control images, for {tr.n_classes} classes; use more data or --no-mia")
     return man
 
 # %% ../nbs/09_pipeline.ipynb #47a4947e
 def _reduced(cfg:RunConfig) -> RunConfig:
-    "The config a shadow pipeline runs: the generator with `pipeline_budget` of its training steps, the main Student, no audit."
+    "A shadow pipeline's config: `pipeline_budget` of the generator's training steps, the main Student, no audit."
     gen = cfg.gen
     if 'train_steps' in {f.name for f in fields(gen)}:
         steps = max(1, round(gen.train_steps * cfg.mia.pipeline_budget))
@@ -115,7 +120,8 @@ def shadow_pipeline(run:Run, splits:DataSplits, man:MembershipManifest, variant:
     c = run.cfg
     def rerun(folder, j, teacher, members):
         sub = Run(_reduced(c), folder, quiet=True, method=c.method)
-        sman, _ = stage_split(sub, splits, replace(man, members=members.tolist(), nonmembers=[], shadow_pool=[], control=[]))
+        mine = replace(man, members=members.tolist(), nonmembers=[], shadow_pool=[], control=[])
+        sman, _ = stage_split(sub, splits, mine)
         sub.keys['teacher'] = f"{run.keys['shadows']}-{j}"  # the shadow Teacher, named by the shadows' stage
         stage_generator(sub, splits, sman, teacher)
         sgen, sres = stage_tuning(sub, splits, teacher)
@@ -125,13 +131,13 @@ def shadow_pipeline(run:Run, splits:DataSplits, man:MembershipManifest, variant:
     return rerun
 
 # %% ../nbs/09_pipeline.ipynb #2bc50713
-def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None, show:bool=True,
-                 log:bool|None=None, overwrite:bool=False, command:str='run') -> dict:
-    "Run (or resume) a whole experiment into `out` (a new folder or this command's; `overwrite`: any); returns its metrics."
+def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=False, splits:DataSplits|None=None,
+                 show:bool=True, log:bool|None=None, overwrite:bool=False, command:str='run') -> dict:
+    "Run (or resume) a whole experiment into `out` (new, this command's, or any with `overwrite`); returns its metrics."
     cfg = cfg or RunConfig()
     if dist.is_main(): claim_out(out, command, overwrite)
     run = Run(cfg, out, force, quiet, cfg.method, log)
-    with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # one launch of N processes holds the folder once
+    with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # N processes hold it once
         splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
         check_run(cfg, splits)
         m = _run_stages(run, cfg, splits)
@@ -152,7 +158,7 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     else:
         stage_generator(run, splits, man, teacher)
         gen, tune_res = stage_tuning(run, splits, teacher)
-        gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen sample filter applies to everything sampled from here on
+        gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen filter, for every later sample
         if dist.is_main() and (not (run.out/'samples.png').exists() or 'tuning' not in run.resumed):
             grid = gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed)
             savefig(show_grid(grid, 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')
@@ -160,9 +166,11 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
         students, ablations = {}, {}
         for v in cfg.variants: students[v], ablations[v] = stage_student(run, splits, man, gen, teacher, v, pool)
         main_v = 'gkd' if 'gkd' in cfg.variants else cfg.variants[-1]
-        m.update(student=ablations[main_v], ablations=ablations, tuning=tune_res, privacy=stage_privacy(run, splits, man, gen, pool))
+        privacy = stage_privacy(run, splits, man, gen, pool)
+        m.update(student=ablations[main_v], ablations=ablations, tuning=tune_res, privacy=privacy)
         if cfg.audit:
-            m['mia'] = audit_run(run, splits, man, teacher, students[main_v], main_v, gen, pool, shadow_pipeline(run, splits, man, main_v))
+            rerun = shadow_pipeline(run, splits, man, main_v)
+            m['mia'] = audit_run(run, splits, man, teacher, students[main_v], main_v, gen, pool, rerun)
     m['timings'], m['resumed'], m['config'] = dict(run.timings), run.resumed, to_jsonable(cfg)
     m['peak_memory_mb'] = _peak_memory_mb()
     return m

@@ -33,9 +33,10 @@ def stage_split(run:Run, splits:DataSplits, manifest:MembershipManifest|None=Non
     def fn(d):
         man = manifest if manifest is not None else run_manifest(c, splits.train); man.save(d/'manifest.json')
         return {'summary': summary(splits), 'protocol': man.protocol, 'n_members': len(man.members),
-                'n_nonmembers': len(man.nonmembers), 'n_shadow_pool': len(man.shadow_pool), 'n_control': len(man.control)}
-    key = {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac], 'protocol': c.mia.protocol,
-           'control': c.mia.control_frac, 'fp': splits.train.fingerprint()}
+                'n_nonmembers': len(man.nonmembers), 'n_shadow_pool': len(man.shadow_pool),
+                'n_control': len(man.control)}
+    key = {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac],
+           'protocol': c.mia.protocol, 'control': c.mia.control_frac, 'fp': splits.train.fingerprint()}
     res = run.stage('split', key if manifest is None else {'manifest': manifest.id()}, fn)
     man = MembershipManifest.load(run.dir('split')/'manifest.json')
     check_manifest(man, splits.train)
@@ -44,17 +45,20 @@ def stage_split(run:Run, splits:DataSplits, manifest:MembershipManifest|None=Non
 # %% ../nbs/09b_stages.ipynb #71dd6a4a
 def _clean(m:dict) -> dict:
     "The classifier metrics a stage records."
-    return {k: m[k] for k in ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds') if k in m}
+    keep = ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds')
+    return {k: m[k] for k in keep if k in m}
 
 def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     "The Teacher: trained on the members, its epoch chosen on val, evaluated on test."
     c = run.cfg
     def fn(d):
         mcfg = run_model_config(c, splits, man, dp=True)
-        _, m = train_and_evaluate(splits, d, mcfg, c.train, train_idx=man.members, quiet=run.quiet, manifest=man, fit_fn=run_fit(c))
+        _, m = train_and_evaluate(splits, d, mcfg, c.train, train_idx=man.members, quiet=run.quiet, manifest=man,
+                                  fit_fn=run_fit(c))
         dp = ('epsilon', 'target_epsilon', 'delta', 'noise_multiplier', 'best_epoch')
         return _clean(m) | ({'dp': {k: m[k] for k in dp}} if c.dp.epsilon else {})
-    key = {'arch': c.arch, 'width': c.width, 'train': any_device(c.train)} | ({'dp': asdict(c.dp)} if c.dp.epsilon else {})
+    key = {'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
+    key |= {'dp': asdict(c.dp)} if c.dp.epsilon else {}
     res = run.stage('teacher', key, fn)
     return run.load('teacher', lambda: load_classifier(run.dir('teacher')/'model', c.device)[0]), res
 
@@ -65,15 +69,15 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
     gcfg = for_data(c.gen, tr, seed=c.seed, device=c.device)
     gen = m.generator(gcfg, splits.classes)
     for s in gen.stages:  # the method's own stages, each cached
-        run.stage(s, {'method': c.method, 'stage': s, 'cfg': gen.stage_key(s)}, lambda d, s=s: gen.run_stage(s, tr, d, quiet=run.quiet),
-                  parallel=s in gen.parallel_stages)
+        key = {'method': c.method, 'stage': s, 'cfg': gen.stage_key(s)}
+        run.stage(s, key, lambda d, s=s: gen.run_stage(s, tr, d, quiet=run.quiet), parallel=s in gen.parallel_stages)
         gen.use_input(s, run.dir(s))
     def fn(d):
         gen.fit(tr, d/'work', teacher if gen.needs_teacher else None, quiet=run.quiet)
         gen.set_provenance(provenance(splits.train, man, man.members, 'generator'))
         if dist.is_main(): gen.save(d/'generator')
         return {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
-    run.stage('generator', {'method': c.method, 'gen': any_device(gcfg)}, fn, parallel=True)  # data-parallel under a launcher
+    run.stage('generator', {'method': c.method, 'gen': any_device(gcfg)}, fn, parallel=True)  # data-parallel
     return run.dir('generator')/'generator'
 
 # %% ../nbs/09b_stages.ipynb #b4dc2725
@@ -83,7 +87,8 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
     def fn(d):
         gen = run.load('generator', lambda: load_generator(run.dir('generator')/'generator', c.device))
         res = tune(gen, splits.val, teacher, c.tune, quiet=run.quiet or not dist.is_main(), device=c.device)
-        if dist.is_main(): gen.save(d/'generator'); save_json(res, d/'tuning.json'); savefig(plot_tuning(res), d/'tuning.png')
+        if dist.is_main():
+            gen.save(d/'generator'); save_json(res, d/'tuning.json'); savefig(plot_tuning(res), d/'tuning.png')
         return {k: res[k] for k in ('setting', 'filter', 'score', 'best', 'selection_split')}
     res = run.stage('tuning', {'tune': asdict(c.tune)}, fn, parallel=True)  # sampling sharded
     return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
@@ -91,7 +96,8 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
 # %% ../nbs/09b_stages.ipynb #ed0a07ed
 def n_slices(cfg, counts) -> int:
     "Slices of the pool: the most periods any Student variant trains (its epochs follow `student_steps` on `counts`)."
-    return max(n_periods(g, student_epochs(g, cfg.train, counts)) for g in (replace(cfg.gkd, variant=v) for v in cfg.variants))
+    gkds = [replace(cfg.gkd, variant=v) for v in cfg.variants]
+    return max(n_periods(g, student_epochs(g, cfg.train, counts)) for g in gkds)
 
 # %% ../nbs/09b_stages.ipynb #9d854ba9
 def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
@@ -116,17 +122,21 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
         quiet = run.quiet or not dist.is_main()
         learn = train_student(gen, teacher, run_members(splits, man).counts(), splits.val, gk, c.train,
                               run_model_config(c, splits, man), pool=mine, quiet=quiet)
-        if not dist.is_main(): return None  # regenerated sets: every process sampled its share; the main one's Student counts
+        if not dist.is_main(): return None  # every process sampled its share; the main one's Student counts
         m = evaluate(learn.model, splits.test, device=c.device)
-        m['val'] = {k: v for k, v in evaluate(learn.model, splits.val, device=c.device).items() if k != 'confusion_matrix'}
-        prov = provenance(splits.train, man, man.members, 'student (synthetic images only; the members through its Teacher and generator)')
-        save_classifier(learn.model, learn.model_config, d/'model',
-                        {'variant': variant, 'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train), 'provenance': prov})
-        return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen, 'synthetic_seen': learn.n_synthetic_seen,
-                            'epochs': learn.n_epoch, 'steps': learn.train_iter}
+        val = evaluate(learn.model, splits.val, device=c.device)
+        m['val'] = {k: v for k, v in val.items() if k != 'confusion_matrix'}
+        prov = provenance(splits.train, man, man.members,
+                          'student (synthetic images only; the members through its Teacher and generator)')
+        save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant,
+                        'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train), 'provenance': prov})
+        return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen,
+                            'synthetic_seen': learn.n_synthetic_seen, 'epochs': learn.n_epoch,
+                            'steps': learn.train_iter}
     name = f'student_{variant}'
     key = {'gkd': asdict(gk), 'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
-    res = run.stage(name, key, fn, kind='student', parallel=mine is None and dist.world() > 1)  # regenerated sets: all processes sample
+    # regenerated sets: all processes sample
+    res = run.stage(name, key, fn, kind='student', parallel=mine is None and dist.world() > 1)
     return run.load(name, lambda: load_classifier(run.dir(name)/'model', c.device)[0]), res
 
 # %% ../nbs/09b_stages.ipynb #48e9e3d6
