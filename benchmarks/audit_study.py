@@ -25,7 +25,15 @@ def commit() -> str:
     except OSError: return '?'
     return c + ('+changes' if git('status', '--porcelain', '--untracked-files=no') else '')
 
-def machine() -> str: return f"{platform.node() or '?'} ({os.cpu_count()} CPU threads, {platform.machine()})"
+def machine() -> str:
+    "The host, its CPU model and thread count, and the GPU when one is used: numbers differ between machines of one kind."
+    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
+    cpu = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.machine())
+    try:
+        import torch
+        gpu = f", {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ''
+    except ImportError: gpu = ''
+    return f"{platform.node() or '?'} ({cpu}, {os.cpu_count()} CPU threads{gpu})"
 
 def rows_of(m:dict, study:str, data:str, seed:int, k:int, cmd:str, shadow_s:float) -> list:
     "One row per target and attack: the audit itself (`shadows`) or the shadow-only power study (`power_study`)."

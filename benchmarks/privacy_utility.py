@@ -9,7 +9,7 @@ Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model B
 The Teacher row of each dataset and seed comes from its `kr` run (the Teacher trains on the members only, the same for
 every method at a seed). A cell whose run folder holds `metrics.json` from the config `kr_nb run` builds now is read,
 not run again; a killed benchmark resumes (and each run resumes its own stages); a cell run before a default changed
-runs again, and only the stages the change touches are recomputed. Writes `results.csv` (one row per cell), `results.md` (mean ± s.d. over
+runs again, and only the stages the change touches are recomputed. Writes `privacy_utility.csv` (one row per cell, with commit, command and machine), `privacy_utility.md` (mean ± s.d. over
 seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
 error bars over seeds).
 
@@ -19,6 +19,8 @@ On a multi-GPU node each cell can run on all GPUs: `--kr_nb "accelerate launch -
 import argparse, csv, json, os, platform, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np
+sys.path.insert(0, str(Path(__file__).parent))
+from audit_study import commit, machine
 
 def method_args(method:str, a) -> list:
     if method in ('kr', 'bn'): return ['--method', method]
@@ -71,13 +73,14 @@ def run_cell(cmd:list, folder:Path, log:Path) -> float:
     if r.returncode: raise SystemExit(f"{' '.join(map(str, cmd))} failed (exit {r.returncode}); see {log}")
     return time.time() - t
 
-def rows_of(m:dict, dataset:str, method:str, seed:int) -> list:
+def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='') -> list:
     "The Teacher row (from kr runs) and the method's row: accuracy and the headline attack on the target that method releases."
     from kr_nb.report import aop
     mia = m.get('mia', {}); h = mia.get('headline', 'lira_online'); out = []
     def row(name, clf, att):
         r = {'dataset': dataset, 'method': name, 'seed': seed, 'accuracy': clf['accuracy'], 'balanced_accuracy': clf['balanced_accuracy'], 'auroc': clf['auroc'],
-             'seconds': round(sum(m['timings'].values()), 1), 'peak_memory_mb': m.get('peak_memory_mb')}
+             'seconds': round(sum(m['timings'].values()), 1), 'peak_memory_mb': m.get('peak_memory_mb'),
+             'commit': commit(), 'command': cmd, 'machine': machine()}
         if att:
             r.update(mia_auc=att[h]['auc'], mia_auc_lo=att[h]['auc_ci'][0], mia_auc_hi=att[h]['auc_ci'][1], tpr_1pct=att[h]['tpr_at_1pct_fpr'],
                      tpr_01pct=att[h]['tpr_at_0.1pct_fpr'], aop=aop(clf['accuracy'], att[h]['auc']), headline=h)
@@ -139,8 +142,9 @@ if __name__ == '__main__':
             cmd = [*shlex.split(a.kr_nb), 'run', *args]
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
-        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s)
-    write_csv(rows, out/'results.csv', ('dataset', 'method', 'seed'))
+        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s,
+                                                     shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]))
+    write_csv(rows, out/'privacy_utility.csv', ('dataset', 'method', 'seed'))
     cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
-    (out/'results.md').write_text(summarise(rows, cmd)); plot(rows, out)
-    print((out/'results.md').read_text())
+    (out/'privacy_utility.md').write_text(summarise(rows, cmd)); plot(rows, out)
+    print((out/'privacy_utility.md').read_text())

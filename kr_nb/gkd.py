@@ -94,14 +94,14 @@ VARIANTS = ('hard', 'soft', 'gkd')
 class GKDConfig:
     "How a Student is trained on synthetic data."
     variant: str = 'gkd'          # 'hard', 'soft' or 'gkd' (the ablation)
-    multiple: float = 1.          # synthetic images per period, as a multiple of the real train size; 0.1 to 10 tied on the digits validation split, 2 on BreastMNIST's
-    regenerate_every: int = 4     # GKD: epochs between new synthetic sets; 4 and 8 tied on the validation split of digits, BreastMNIST and PneumoniaMNIST, 2 on digits' (8 samples half the pool)
+    multiple: float = 1.          # synthetic images per period, as a multiple of the real train size
+    regenerate_every: int = 4     # GKD: epochs between new synthetic sets
     synthetic_mode: str = 'pool'  # 'pool' (generated once, cut into disjoint slices) or 'regenerate' (sampled during training)
-    temperature: float = 4.       # of the soft labels; chosen on the digits validation split (GKD val 0.978 at T=4/KL, 0.972 at T=2, 0.958 at T=1)
+    temperature: float = 4.       # softmax temperature of the soft labels
     loss: str = 'kl'              # 'kl' (KL·T², Hinton et al.) or 'soft_ce' (the TCKR code's choice, with T=1)
     hard_weight: float = 0.       # share of the hard-label loss mixed into the soft one
     prefetch: bool = True         # regenerate mode: make the next set in a background thread while training
-    student_steps: int = 140      # at least this many optimiser steps: small sets get more epochs, hence more periods (0: train.epochs); 140 = digits' 1× Student (7 batches × 20 epochs), unchanged; chosen on BreastMNIST val
+    student_steps: int = 140      # a Student's minimum optimiser steps: small sets get more epochs (0: train.epochs)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)

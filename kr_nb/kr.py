@@ -46,7 +46,7 @@ class KRConfig:
     ckpt_every: int = 250                 # steps between checkpoints (kept for checkpoint optimisation and resume)
     balanced: bool = False                # draw training batches class-balanced (for imbalanced data)
     aug: tuple = ()                       # augmentations given to the UNet as a condition and off when sampling: hflip, vflip, rot90
-    mixed_precision: bool = True          # bf16 autocast on a GPU
+    mixed_precision: str = 'bf16'         # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
     guidances: tuple = (1., 2.)           # tuning grid: classifier-free guidance scales
@@ -54,7 +54,10 @@ class KRConfig:
     seed: int = 0                         # random seed
     device: str = 'auto'                  # 'auto', 'cpu' or 'cuda'
     def __post_init__(self):
+        if isinstance(self.mixed_precision, bool): self.mixed_precision = 'bf16' if self.mixed_precision else 'no'  # an older saved config
         check_fields(self)
+        if self.mixed_precision not in PRECISIONS:
+            raise KrError(f"mixed_precision must be one of {', '.join(PRECISIONS)}, got {self.mixed_precision!r}")
         for f in ('block_channels', 'guidances', 'sample_steps', 'aug'): setattr(self, f, tuple(getattr(self, f)))
         bad = set(self.aug) - set(AUGMENTS)
         if bad: raise KrError(f"unknown augmentation(s) {sorted(bad)}: use {', '.join(AUGMENTS)}")
@@ -102,14 +105,14 @@ def to_uint8(x:torch.Tensor) -> np.ndarray:
 
 @torch.inference_mode()
 def sample_images(unet:UNet2DModel, labels, n_classes:int, scheduler, steps:int=20, guidance:float=2., seed:int=0,
-                  bs:int=100, device=None, progress:bool=False, only=None) -> np.ndarray:
+                  bs:int=100, device=None, progress:bool=False, only=None, amp:str='bf16') -> np.ndarray:
     "Sample one image per label with classifier-free guidance: uint8 N×H×W×C (`only`: just those batches of `bs`, in order)."
     dev = get_device(device); unet = unet.to(dev, memory_format=torch.channels_last).eval()
     labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
     if len(labels) and (labels.min() < 0 or labels.max() >= n_classes): raise KrError(f"labels must be in [0, {n_classes}), got {labels.min().item()}..{labels.max().item()}")
     c, s = unet.config.in_channels, unet.config.sample_size
     noise = torch.randn((len(labels), c, s, s), generator=torch.Generator().manual_seed(seed))  # the whole set's: a batch's images do not depend on which others are made
-    cuda = dev.type == 'cuda'
+    cuda = dev.type == 'cuda'; dtype = AMP_DTYPES.get(precision(amp, dev))
     out, starts = [], list(range(0, len(labels), bs))
     todo = starts if only is None else [starts[j] for j in only]
     for i in progress_bar(todo, leave=False) if progress else todo:
@@ -119,7 +122,7 @@ def sample_images(unet:UNet2DModel, labels, n_classes:int, scheduler, steps:int=
         null = torch.full_like(y, n_classes)
         for t in scheduler.timesteps:
             xin = scheduler.scale_model_input(x, t)
-            with torch.autocast('cuda', dtype=torch.bfloat16, enabled=cuda):
+            with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
                 if guidance == 1: eps = unet(xin, t, class_labels=y).sample.float()
                 elif cuda:  # one doubled batch: half the kernel launches
                     ec, eu = unet(torch.cat([xin, xin]), t, class_labels=torch.cat([y, null])).sample.float().chunk(2)
@@ -229,7 +232,8 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         net = Accelerator(cpu=dev.type == 'cpu').prepare_model(unet)
     sched, T, N = self.train_sched, cfg.timesteps, len(y_all)
     w = (1. / torch.bincount(y_all, minlength=cfg.n_classes).clamp_min(1))[y_all].double()  # class-balanced draws
-    cuda = dev.type == 'cuda'
+    dtype = AMP_DTYPES.get(precision(cfg.mixed_precision, dev))
+    scaler = torch.amp.GradScaler('cuda', enabled=dtype is torch.float16)  # fp16 gradients need loss scaling
     unet.train()
     end = min(cfg.train_steps, stop_at or cfg.train_steps)
     pb = progress_bar(range(start, end), leave=False) if not quiet and main else range(start, end)
@@ -242,12 +246,12 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
             x0 = torch.where(on[:, None, None, None], AUGMENTS[name](x0), x0); y = y + on.long() * (cfg.n_classes + 1) * 2**j
         noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)  # the whole batch's draws on every process
         x0, y, noise, t = x0[mine].to(dev, memory_format=torch.channels_last), y[mine].to(dev), noise[mine].to(dev, memory_format=torch.channels_last), t[mine].to(dev)
-        with torch.autocast('cuda', dtype=torch.bfloat16, enabled=cuda and cfg.mixed_precision):
+        with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
             pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
         loss = F.mse_loss(pred.float(), noise)
-        opt.zero_grad(set_to_none=True); loss.backward()
+        opt.zero_grad(set_to_none=True); scaler.scale(loss).backward(); scaler.unscale_(opt)
         torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.)
-        opt.step(); lrs.step(); ema.update_parameters(unet)
+        scaler.step(opt); scaler.update(); lrs.step(); ema.update_parameters(unet)
         if not quiet and step % 50 == 0: pb.comment = f"loss {loss.item():.4f}"
         if main and ((step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.train_steps): _save_checkpoint(self.out, unet, ema, opt, lrs, g, step + 1)
     dist.barrier()  # the checkpoints are on disk for every process
@@ -281,7 +285,8 @@ def sample(self:KRGenerator, labels, seed:int=0, progress:bool=False, bs:int|Non
     "One image per label with the current setting (scheduler, steps, guidance); `only`: just those parts (batches of `bs`, default `sample_bs`)."
     labels = self.check_labels(labels); s = self.setting; bs = bs or self.sample_bs
     sched = make_scheduler(s['scheduler'], self.train_sched)
-    imgs = sample_images(self.unet, labels, self.cfg.n_classes, sched, s['steps'], s['guidance'], seed, bs, self.cfg.device, progress, only)
+    imgs = sample_images(self.unet, labels, self.cfg.n_classes, sched, s['steps'], s['guidance'], seed, bs,
+                         self.cfg.device, progress, only, self.cfg.mixed_precision)
     if only is not None: labels = labels[np.concatenate([self.parts(labels, bs)[k] for k in only])] if len(only) else labels[:0]
     return ImageData(imgs, labels, self.classes, 'synthetic')
 

@@ -121,18 +121,18 @@ STUDENT_SHADOWS = ('distill', 'real', 'pipeline')
 @dataclass
 class MIAConfig:
     "Protocol, shadows and attacks of an audit."
-    protocol: str = 'carlini'     # 'carlini' (shadows on halves of the candidates, per-example IN/OUT) or 'pool' (shadows on a separate pool)
+    protocol: str = 'carlini'     # 'carlini' (shadows on halves of the candidates) or 'pool' (shadows on a separate pool)
     control_frac: float = 0.1     # share of the train split held out for the no-access control target (0: no control)
     n_shadows: int = 4            # shadow models (even: each image is IN for half of them)
     attacks: tuple = ATTACKS      # attacks to run (rmia_online and true lira_online need the carlini protocol)
     headline_attack: str = ''     # the attack reported as the headline ('': the one declared for the protocol and shadow count)
-    student_shadows: str = 'distill' # shadows for a Student: 'distill' (shadow Teachers re-distilled on the target's synthetic data), 'real' (the Teacher's shadows), 'pipeline' (the method rerun per shadow)
+    student_shadows: str = 'distill' # a Student's shadows: 'distill' (re-distilled), 'real' (the Teacher's) or 'pipeline' (the method rerun)
     pipeline_budget: float = 0.5  # 'pipeline' student shadows: share of the generator's training steps each shadow gets
     n_canaries: int = 50          # hardest candidates (by the shadows' OUT loss) reported separately (0: none)
     per_class: bool = False       # Shokri attack: one attack model per class
     global_variance: bool = True  # LiRA: one IN and one OUT variance for all images (steadier with few shadows)
     augment_queries: bool = True  # LiRA: query reflect-padded shifted copies too (and flips when the recipe flips)
-    loo: bool = True              # Carlini protocol: also audit each shadow against the others and pool the scores (tighter interval)
+    loo: bool = True              # Carlini protocol: also audit each shadow against the others (tighter interval)
     n_boot: int = 200             # bootstrap resamples of the AUC interval
     seed: int = 0                 # random seed
     def __post_init__(self):

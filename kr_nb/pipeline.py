@@ -40,7 +40,7 @@ class RunConfig:
     data: str = 'digits'              # dataset name (digits, a MedMNIST name, cifar10) or path (.npz, image folder)
     root: str|None = None             # folder with dataset files (also $KR_NB_DATA, ~/.medmnist)
     size: int|None = None             # resize images to size×size
-    method: str = 'kr'                # synthetic-data method (kr: diffusion; bn: BatchNorm statistics)
+    method: str = 'kr'                # kr (diffusion), tckr (captions + LoRA Stable Diffusion) or bn (BN statistics)
     seed: int = 0                     # random seed of every stage
     device: str = 'auto'              # 'auto', 'cpu' or 'cuda'
     member_frac: float = 0.5          # membership manifest: share of the train split the Teacher and generator may use

