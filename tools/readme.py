@@ -1,7 +1,7 @@
 """Render README.md from nbs/index.ipynb without Quarto (which `nbdev_readme` needs and these machines lack).
 
-Cells marked `#| hide` (or `#| include: false`) are dropped, directives are stripped, code is fenced, text outputs
-are kept. Where Quarto exists `nbdev_readme` gives the same content. `--check` exits 1 when README.md is stale.
+Cells marked `#| hide` (or `#| include: false`) are dropped, `#| echo: false` keeps only the output, directives are
+stripped, code is fenced, text and markdown outputs are kept. Where Quarto exists `nbdev_readme` gives the same content. `--check` exits 1 when README.md is stale.
 """
 import sys
 from pathlib import Path
@@ -18,7 +18,7 @@ def render(nb_path='nbs/index.ipynb') -> str:
         if c.cell_type != 'code': continue
         d = extract_directives(c, remove=True)
         if _hidden(d) or 'default_exp' in d: continue
-        parts.append(f"```python\n{c.source.strip()}\n```")
+        if d.get('echo:', [''])[0] != 'false': parts.append(f"```python\n{c.source.strip()}\n```")
         if d.get('output:', [''])[0] == 'false': continue
         for o in c.get('outputs', []):
             txt = o.get('text') if o.get('output_type') == 'stream' else o.get('data', {}).get('text/markdown') or o.get('data', {}).get('text/plain')
