@@ -82,7 +82,7 @@ def config_from(cls, args, prefix:str='', base=None, **kw):
     return replace(base, **given) if base is not None else cls(**given)
 
 # %% ../nbs/10_cli.ipynb #b9899e8d
-DATA_OPTS = ('data', 'root', 'size', 'seed', 'device')
+DATA_OPTS = ('data', 'root', 'size', 'image_col', 'label_col', 'seed', 'device')
 
 def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(data) or str(data).endswith('.npz')) else str(data).lower()
 def _out(out, cmd, data) -> Path: return Path(out).expanduser() if out else Path('runs')/f"{cmd}_{_name(data)}"
@@ -126,7 +126,8 @@ def _lock(out): return RunLock(out) if dist.is_main() else contextlib.nullcontex
 
 def _force_flag(p): p.add_argument('--force', action='store_true', help="write into an --out folder that holds files kr_nb did not write (they are named)")
 
-def _data(a): return load_data('digits' if a.data is None else a.data, size=a.size, seed=a.seed or 0, root=a.root)
+def _data(a): return load_data('digits' if a.data is None else a.data, size=a.size, seed=a.seed or 0, root=a.root,
+                               image_col=a.image_col or '', label_col=a.label_col or '')
 
 # %% ../nbs/10_cli.ipynb #d11b1d19
 def data(argv=()):
@@ -272,7 +273,7 @@ def sample(argv=()):
     from kr_nb.generator import load_generator, balanced_labels, sample_sharded
     p = Parser(prog='kr_nb sample', description=sample.__doc__)
     p.add_argument('gen', help="a saved generator folder, or a run folder (its tuned generator is used)")
-    p.add_argument('--out', default='synthetic.npz', help='.npz to write (MedMNIST layout: train_images, train_labels; empty val/test)')
+    p.add_argument('--out', default='synthetic.npz', help='.npz to write (MedMNIST layout: train_images, train_labels, classes; empty val/test)')
     p.add_argument('--n', type=int, default=100, help='images per class')
     p.add_argument('--seed', type=int, default=0, help='random seed')
     p.add_argument('--setting', default=None, help='override the tuned setting, e.g. steps=20,guidance=1.5 or iterations=200')
@@ -295,7 +296,8 @@ def sample(argv=()):
     if not dist.is_main(): return out
     imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
     save_npz(out, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),  # atomic: a full disk leaves no half file
-             val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8))
+             val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8),
+             classes=np.array(syn.classes))  # the class names travel with the images
     print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out}")
     return out
 

@@ -18,12 +18,12 @@ from fastcore.basics import store_attr
 from .core import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits', 'check_classes_present',
-           'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset', 'load_digits_data',
-           'memory_budget', 'check_memory', 'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder',
-           'load_cifar10', 'load_data', 'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest',
-           'provenance', 'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders',
-           'Augment']
+__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits',
+           'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset',
+           'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs', 'load_medmnist',
+           'load_image_folder', 'load_cifar10', 'load_hf', 'load_data', 'summary', 'show_grid', 'MembershipManifest',
+           'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages', 'channel_stats',
+           'n_batches', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -223,7 +223,7 @@ def load_npz(path, name:str|None=None) -> DataSplits:
         need = [f'{s}_{k}' for s in SPLITS for k in ('images', 'labels')]
         missing = [k for k in need if k not in z.files]
         if missing: raise KrError(f"{path}: missing key(s) {', '.join(missing)} (a MedMNIST .npz needs train/val/test _images and _labels)")
-        try: arrs = {k: z[k] for k in need}
+        try: arrs = {k: z[k] for k in need}; names = z['classes'].tolist() if 'classes' in z.files else None
         except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e: raise KrError(f"{path}: corrupt array in .npz ({_reason(e)})") from e
     given, name = name is not None, name or path.stem.split('_')[0]
     info = _medmnist_info(name)
@@ -236,6 +236,10 @@ def load_npz(path, name:str|None=None) -> DataSplits:
     checked = {s: _check_arrays(arrs[f'{s}_images'], arrs[f'{s}_labels'], n, f"{path} [{s}]") for s in SPLITS}
     if n is None: n = int(max(l.max() for _, l in checked.values() if len(l))) + 1
     classes = [info['label'][str(i)] for i in range(n)] if info else [str(i) for i in range(n)]
+    if names is not None:  # the file's own class names (a `classes` array), in label order
+        if not isinstance(names, list) or len(names) < n:
+            raise KrError(f"{path}: the classes array names {len(names) if isinstance(names, list) else 0} classes, the labels need {n}")
+        classes = [str(c) for c in names]
     splits = DataSplits(*(ImageData(*checked[s], classes, s) for s in SPLITS), name=name)
     check_classes_present(splits.train, f"{path} [train]")
     return splits
@@ -337,16 +341,79 @@ def load_cifar10(root=None, download:bool=True, seed:int=0, val_size:int=5000) -
     rest, va = stratified_split(full, val_size / len(full), seed)
     return DataSplits(full.subset(rest, 'train'), full.subset(va, 'val'), ImageData(te.data, np.array(te.targets), te.classes, 'test'), 'cifar10')
 
+# %% ../nbs/01_data.ipynb #19a888f7
+HF_VAL = ('validation', 'valid', 'val')  # split names taken as the val split
+
+def _hf_columns(features, image_col:str, label_col:str, where:str) -> tuple:
+    "The image and label columns of a Hugging Face dataset: named, or found by feature type."
+    from datasets import Image as HFImage, ClassLabel
+    img = image_col or next((k for k, f in features.items() if isinstance(f, HFImage)), None)
+    lab = label_col or next((k for k, f in features.items() if isinstance(f, ClassLabel)), None)
+    lab = lab or next((k for k in ('label', 'labels') if k in features), None)
+    for c, what, opt in ((img, 'image', '--image_col'), (lab, 'label', '--label_col')):
+        if c is None or c not in features:
+            found = 'no ' + what + ' column found' if c is None else f"no column {c!r}"
+            raise KrError(f"{where}: {found} (columns: {', '.join(features)}); name it with {opt}")
+    return img, lab
+
+# %% ../nbs/01_data.ipynb #e5288644
+def _hf_dict(source:str):
+    "The `DatasetDict` (or one `Dataset`) that `source` names: a `save_to_disk` folder or `hf:<id>[:<config>]`."
+    import datasets
+    p = Path(source).expanduser()
+    if p.is_dir(): return datasets.load_from_disk(str(p)), str(p)
+    repo, _, config = source[3:].partition(':')
+    if not repo: raise KrError(f"--data {source!r}: give a dataset id, e.g. hf:uoft-cs/cifar10")
+    try: return datasets.load_dataset(repo, config or None), repo
+    except datasets.exceptions.DatasetNotFoundError as e:
+        raise KrError(f"no dataset {repo!r} on the Hugging Face Hub (or it needs a login): check the id") from e
+    except (ConnectionError, FileNotFoundError, OSError) as e:
+        off = os.environ.get('HF_DATASETS_OFFLINE', os.environ.get('HF_HUB_OFFLINE')) not in (None, '', '0')
+        raise KrError(f"Hugging Face dataset {repo!r} is not in the local cache" + (' (offline)' if off else ' and the hub '
+                      'could not be reached') + f": load it once where a network exists (datasets.load_dataset({repo!r})) "
+                      "or pass a folder written by save_to_disk") from e
+
+# %% ../nbs/01_data.ipynb #c5640595
+def load_hf(source:str, image_col:str='', label_col:str='', size:int|None=None, seed:int=0, val_frac:float=0.1) -> DataSplits:
+    "A Hugging Face dataset (`hf:<id>[:<config>]` or a `save_to_disk` folder) as `DataSplits`; val carved from train if absent."
+    from datasets import Dataset, ClassLabel
+    dd, where = _hf_dict(source)
+    dd = {'train': dd} if isinstance(dd, Dataset) else dict(dd)
+    if 'train' not in dd: raise KrError(f"{where}: no train split (splits: {', '.join(dd)})")
+    img, lab = _hf_columns(dd['train'].features, image_col, label_col, where)
+    feat = dd['train'].features[lab]
+    names = list(feat.names) if isinstance(feat, ClassLabel) else sorted({str(v) for v in dd['train'][lab]})
+    index = None if isinstance(feat, ClassLabel) else {n: i for i, n in enumerate(names)}
+    def part(ds, split, mode=None):
+        ims = [_to_8bit(im, f"{where} [{split}]") for im in ds[img]]
+        mode = mode or ('RGB' if any(im.mode not in ('L', '1', 'LA') for im in ims) else 'L')
+        labels = np.array(ds[lab] if index is None else [index.get(str(v), -1) for v in ds[lab]])
+        return ImageData(_stack(ims, size, mode, f"{where} [{split}]"), labels, names, split), mode
+    train, mode = part(dd['train'], 'train')
+    vname = next((s for s in HF_VAL if s in dd), None)
+    val = part(dd[vname], 'val', mode)[0] if vname else None
+    test = part(dd['test'], 'test', mode)[0] if 'test' in dd else None
+    if val is None or test is None:  # carved from train, stratified; never from test
+        rest, cut = stratified_split(train, val_frac, seed)
+        if val is None: val, train = train.subset(cut, 'val'), train.subset(rest, 'train')
+        if test is None:
+            rest, cut = stratified_split(train, val_frac, seed + 1)
+            test, train = train.subset(cut, 'test'), train.subset(rest, 'train')
+    return DataSplits(train, val, test, name=Path(where).name.replace('/', '_'))
+
 # %% ../nbs/01_data.ipynb #ab255c4f
 DATASETS = ('digits', 'cifar10') + MEDMNIST_2D
 
-def load_data(source:str='digits', size:int|None=None, channels:int|None=None, seed:int=0, root=None) -> DataSplits:
-    "Load `source` (a name in `DATASETS`, a MedMNIST-layout `.npz` path or an image folder), optionally resized."
+def load_data(source:str='digits', size:int|None=None, channels:int|None=None, seed:int=0, root=None,
+              image_col:str='', label_col:str='') -> DataSplits:
+    "Load `source` (a name in `DATASETS`, `hf:<id>`, a `.npz`, an image folder or a `save_to_disk` folder), optionally resized."
     s = str(source); p = Path(s).expanduser()
+    hf_folder = p.is_dir() and ((p/'dataset_dict.json').exists() or (p/'dataset_info.json').exists())
     if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10), a .npz path or an image folder")
     if size is not None: _check_size(size)
     if s.lower() == 'digits': splits = load_digits_data(size or 16, seed)
     elif s.lower() == 'cifar10': splits = load_cifar10(root, seed=seed)
+    elif s.startswith('hf:') or hf_folder: splits = load_hf(s, image_col, label_col, size, seed)
     elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), size=size if size in (64, 128, 224) else 28, root=root)  # MedMNIST+ sizes natively
     elif p.suffix.lower() == '.npz': splits = load_npz(p)
     elif p.is_dir(): splits = load_image_folder(p, size, seed)

@@ -37,9 +37,11 @@ def _nested(cls, v, what:str):
 @dataclass
 class RunConfig:
     "Everything that defines a run: its own fields plus one nested config per stage."
-    data: str = 'digits'              # dataset name (digits, a MedMNIST name, cifar10) or path (.npz, image folder)
+    data: str = 'digits'              # digits, a MedMNIST name, cifar10, hf:<id>[:<config>], or a path (.npz, folder)
     root: str|None = None             # folder with dataset files (also $KR_NB_DATA, ~/.medmnist)
     size: int|None = None             # resize images to size×size
+    image_col: str = ''               # hf: data: the image column ('': the first Image feature)
+    label_col: str = ''               # hf: data: the label column ('': the first ClassLabel, else label)
     method: str = 'kr'                # kr (diffusion), tckr (captions + LoRA Stable Diffusion) or bn (BN statistics)
     seed: int = 0                     # random seed of every stage
     device: str = 'auto'              # 'auto', 'cpu' or 'cuda'
@@ -138,7 +140,8 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
     if dist.is_main(): claim_out(out, command, overwrite)
     run = Run(cfg, out, force, quiet, cfg.method, log)
     with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # N processes hold it once
-        splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root)
+        splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root,
+                                                             image_col=cfg.image_col, label_col=cfg.label_col)
         check_run(cfg, splits)
         m = _run_stages(run, cfg, splits)
         if dist.is_main(): write_report(run, m, splits)

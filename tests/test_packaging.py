@@ -99,7 +99,7 @@ def _imports(path):
 
 def test_every_third_party_import_is_declared():
     "A module that imports a package settings.ini does not declare breaks a clean install (a review found scipy undeclared)."
-    declared = {re.split(r'[<>=!~\[ ]', r)[0].lower() for r in (C['requirements'] + ' ' + C['pip_requirements']).split()}
+    declared = {re.split(r'[<>=!~\[ ]', r)[0].lower() for r in (C['requirements'] + ' ' + C['pip_requirements'] + ' ' + C.get('hf_requirements', '')).split()}
     optional = {'timm', 'torchvision', 'nbdev', 'fastcore'}  # imported lazily for optional archs / dev only; fastcore comes with fastai
     missing = {}
     for m in (ROOT/'kr_nb').glob('*.py'):
