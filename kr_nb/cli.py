@@ -268,12 +268,24 @@ def _setting(s:str|None) -> dict:
         out[k.strip()] = v
     return out
 
+def _card_meta(a, g) -> dict:
+    "What the dataset card of a sample says: method, setting chosen on val, seed, and the run's audit when from a run."
+    meta = {'method': g.kind, 'generator setting (chosen on the validation split)': g.setting, 'seed': a.seed,
+            'made by': f"kr_nb {__version__} sample {a.gen} --n {a.n} --seed {a.seed}"}
+    mf = Path(a.gen)/'metrics.json'
+    if mf.exists():
+        mi = load_json(mf).get('mia') or {}
+        h, rows = mi.get('headline'), mi.get('rows', {})
+        meta['audit (headline attack AUC)'] = ', '.join(f"{r} {rows[r][h]['auc']:.3f}" for r in rows if h in rows[r]) or 'none'
+    return meta
+
 def sample(argv=()):
-    "Write N synthetic images per class from a saved generator as a MedMNIST-layout .npz."
+    "Write N synthetic images per class from a saved generator: a .npz, class folders of PNGs or a Hugging Face Dataset."
     from kr_nb.generator import load_generator, balanced_labels, sample_sharded
     p = Parser(prog='kr_nb sample', description=sample.__doc__)
     p.add_argument('gen', help="a saved generator folder, or a run folder (its tuned generator is used)")
-    p.add_argument('--out', default='synthetic.npz', help='.npz to write (MedMNIST layout: train_images, train_labels, classes; empty val/test)')
+    p.add_argument('--out', default=None, help='where to write (default synthetic.npz, or the folder synthetic/)')
+    p.add_argument('--format', default='npz', choices=EXPORT_FORMATS, help='npz (MedMNIST layout), imagefolder (PNGs) or hf (save_to_disk)')
     p.add_argument('--n', type=int, default=100, help='images per class')
     p.add_argument('--seed', type=int, default=0, help='random seed')
     p.add_argument('--setting', default=None, help='override the tuned setting, e.g. steps=20,guidance=1.5 or iterations=200')
@@ -283,9 +295,11 @@ def sample(argv=()):
     a = p.parse_args(argv)
     if a.n < 1: raise KrError(f"--n must be ≥ 1 image per class, got {a.n}")
     if not SEED_RANGE[0] <= a.seed < SEED_RANGE[1]: raise KrError(f"--seed must be in [0, 2**32), got {a.seed}")
-    out = Path(a.out if str(a.out).endswith('.npz') else f"{a.out}.npz").expanduser()  # numpy would add the suffix; say where it really goes
+    npz = a.format == 'npz'; o = a.out or ('synthetic.npz' if npz else 'synthetic')
+    out = Path(o if not npz or str(o).endswith('.npz') else f"{o}.npz").expanduser()  # numpy would add the suffix
     prepare_out(out.parent, 'the folder of --out')
-    if out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
+    if npz and out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
+    if not npz and out.exists() and not out.is_dir(): raise KrError(f"--out {out} is a file: give a folder name for --format {a.format}")
     if out.exists() and not a.force: raise KrError(f"--out {out} exists: give another name, or --force to replace it")
     if out.exists(): print(f"kr_nb sample: --force: replacing {out}", file=sys.stderr)
     g = load_generator(_find_generator(a.gen), device=a.device)
@@ -294,11 +308,8 @@ def sample(argv=()):
     if prov.get('size'): check_memory(a.n * len(g.classes) * prov['size'] ** 2 * prov.get('channels', 3), f"--n {a.n} images per class")
     with dist.together(): syn = sample_sharded(g, balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)  # spread over the processes of a launch
     if not dist.is_main(): return out
-    imgs = syn.images[..., 0] if syn.channels == 1 else syn.images
-    save_npz(out, train_images=imgs, train_labels=syn.labels[:, None].astype(np.uint8),  # atomic: a full disk leaves no half file
-             val_images=imgs[:0], val_labels=syn.labels[:0, None].astype(np.uint8), test_images=imgs[:0], test_labels=syn.labels[:0, None].astype(np.uint8),
-             classes=np.array(syn.classes))  # the class names travel with the images
-    print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out}")
+    export_images(syn, out, a.format, _card_meta(a, g))  # atomic: a full disk leaves no half file or folder
+    print(f"wrote {len(syn)} images ({a.n} per class, {g.kind} generator, setting {g.setting}) to {out} ({a.format})")
     return out
 
 # %% ../nbs/10_cli.ipynb #8a856346

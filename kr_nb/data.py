@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #55818e31
 from __future__ import annotations
-import os, math, random, zipfile, hashlib, dataclasses, itertools
+import os, math, random, shutil, zipfile, hashlib, dataclasses, itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -18,12 +18,12 @@ from fastcore.basics import store_attr
 from .core import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits',
+__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'EXPORT_FORMATS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits',
            'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset',
            'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs', 'load_medmnist',
-           'load_image_folder', 'load_cifar10', 'load_hf', 'load_data', 'summary', 'show_grid', 'MembershipManifest',
-           'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages', 'channel_stats',
-           'n_batches', 'train_dl', 'dataloaders', 'Augment']
+           'load_image_folder', 'load_cifar10', 'load_hf', 'dataset_card', 'export_images', 'load_data', 'summary',
+           'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance',
+           'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -400,6 +400,43 @@ def load_hf(source:str, image_col:str='', label_col:str='', size:int|None=None, 
             rest, cut = stratified_split(train, val_frac, seed + 1)
             test, train = train.subset(cut, 'test'), train.subset(rest, 'train')
     return DataSplits(train, val, test, name=Path(where).name.replace('/', '_'))
+
+# %% ../nbs/01_data.ipynb #3e980e17
+EXPORT_FORMATS = ('npz', 'imagefolder', 'hf')
+
+def dataset_card(data:ImageData, meta:dict) -> str:
+    "A short dataset card: what made the images (`meta`: method, setting, seed, audit, …) and the counts per class."
+    lines = [f"# {data.name or 'images'}", '', f"{len(data)} images, {data.size}×{data.size}×{data.channels}, {data.n_classes} classes.", '',
+             '| class | images |', '|---|---|'] + [f"| {c} | {n} |" for c, n in zip(data.classes, data.counts())]
+    lines += [''] + [f"- **{k}**: {v}" for k, v in meta.items()]
+    return '\n'.join(lines) + '\n'
+
+# %% ../nbs/01_data.ipynb #6f5d5940
+def export_images(data:ImageData, out, fmt:str='npz', meta:dict|None=None) -> Path:
+    "Write `data` as `fmt` (npz, imagefolder, hf) at `out`, with a dataset card; the folder formats appear whole or not at all."
+    if fmt not in EXPORT_FORMATS: raise KrError(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    out, card = Path(out).expanduser(), dataset_card(data, meta or {})
+    imgs = data.images[..., 0] if data.channels == 1 else data.images
+    if fmt == 'npz':
+        lab = data.labels[:, None].astype(np.int64)
+        save_npz(out, train_images=imgs, train_labels=lab, val_images=imgs[:0], val_labels=lab[:0],
+                 test_images=imgs[:0], test_labels=lab[:0], classes=np.array(data.classes))
+        atomic_write(out.with_suffix('.md'), card)
+        return out
+    tmp = out.with_name(f".{out.name}.tmp")
+    if tmp.exists(): shutil.rmtree(tmp)
+    if fmt == 'imagefolder':
+        for c in data.classes: (tmp/c).mkdir(parents=True, exist_ok=True)
+        for j, (im, y) in enumerate(zip(imgs, data.labels)): Image.fromarray(im).save(tmp/data.classes[y]/f"{j:06d}.png")
+    else:
+        import datasets
+        feats = datasets.Features({'image': datasets.Image(), 'label': datasets.ClassLabel(names=list(data.classes))})
+        ds = datasets.Dataset.from_dict({'image': [Image.fromarray(im) for im in imgs], 'label': data.labels.tolist()}, features=feats)
+        datasets.DatasetDict(train=ds).save_to_disk(str(tmp))
+    (tmp/'README.md').write_text(card)
+    if out.exists(): shutil.rmtree(out)
+    os.replace(tmp, out)
+    return out
 
 # %% ../nbs/01_data.ipynb #ab255c4f
 DATASETS = ('digits', 'cifar10') + MEDMNIST_2D

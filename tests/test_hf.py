@@ -44,3 +44,22 @@ def test_missing_dataset_offline_is_one_line(capsys, monkeypatch):
     assert err.count('\n') == 0 and "Hugging Face dataset 'uoft-cs/cifar10' is not in the local cache" in err, err
     assert time.time() - t < 20
     print(f"offline error in {time.time() - t:.1f} s: {err}")
+
+def test_sample_formats_round_trip(tmp_path, capsys):
+    "`kr_nb sample --format npz|imagefolder|hf`: the same images back through --data, byte for byte, with a dataset card."
+    from kr_nb.test_utils import tiny_npz
+    from kr_nb.data import load_npz, load_hf, load_image_folder
+    data = tiny_npz(tmp_path/'tiny.npz', n=60, size=8, n_classes=3)
+    assert main(['run', '--data', str(data), '--out', str(tmp_path/'run'), '--variants', 'gkd', '--no_mia', *TINY]) == 0
+    outs = {}
+    for fmt, name in (('npz', 's.npz'), ('imagefolder', 's_png'), ('hf', 's_hf')):
+        assert main(['sample', str(tmp_path/'run'), '--n', '4', '--format', fmt, '--out', str(tmp_path/name), '--quiet']) == 0
+        outs[fmt] = tmp_path/name
+    z = load_npz(outs['npz']).train
+    key = lambda ims, ys: sorted((int(y), im.tobytes()) for im, y in zip(ims, ys))
+    union = lambda sp: key(np.concatenate([sp[s].images for s in ('train', 'val', 'test')]), np.concatenate([sp[s].labels for s in ('train', 'val', 'test')]))
+    assert union(load_hf(str(outs['hf']), val_frac=0.25)) == key(z.images, z.labels)
+    assert union(load_image_folder(outs['imagefolder'], val_frac=0.25, test_frac=0.25)) == key(z.images, z.labels)
+    card = (outs['hf']/'README.md').read_text()
+    assert '**method**: kr' in card and 'chosen on the validation split' in card and (tmp_path/'s.md').exists()
+    assert main(['sample', str(tmp_path/'run'), '--format', 'hf', '--out', str(outs['npz'])]) == 2  # a file where a folder goes
