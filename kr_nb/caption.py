@@ -50,7 +50,8 @@ def not_on_hub(e:BaseException) -> bool:
 def no_such_model(model_id:str, what:str) -> str:
     "The one line for a hub id the hub does not have (with the new home of a moved model)."
     hint = f"; it moved to {MOVED[model_id]}" if model_id in MOVED else ''
-    return f"no {what} {model_id!r} on the Hugging Face Hub (removed, private or misspelt){hint}: pass another id or a local folder"
+    return (f"no {what} {model_id!r} on the Hugging Face Hub (removed, private or misspelt){hint}: "
+            "pass another id or a local folder")
 
 def _local_model(model_id:str, what:str) -> Path|None:
     "The local folder `model_id` names, or None for a hub id; a one-line error for a path that is not there."
@@ -70,8 +71,9 @@ def load_pretrained(loader, model_id:str, what:str, **kwargs):
         if p is None and not_on_hub(e): raise KrError(no_such_model(model_id, what)) from e
         offline = os.environ.get('HF_HUB_OFFLINE') not in (None, '', '0')
         why = ' (HF_HUB_OFFLINE is set)' if offline else ' and the hub could not be reached'
-        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{why}; download it "
-                      f"where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy") from e
+        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{why}; "
+                      f"download it where a network exists (huggingface-cli download {model_id}) "
+                      "or pass the path of a local copy") from e
     finally:
         for l, v in zip(quiet, levels): l.setLevel(v)
 

@@ -17,7 +17,7 @@ from . import distributed as dist
 # %% auto #0
 __all__ = ['DATA_OPTS', 'MODEL_OPTS', 'GEN_SKIP', 'NESTED', 'COMMANDS', 'LAUNCHED', 'option_name', 'add_config_options',
            'config_from', 'HelpFormatter', 'Parser', 'data', 'teacher', 'run', 'generator', 'sample', 'caption', 'lora',
-           'mia', 'main', 'cli']
+           'mia', 'push', 'main', 'cli']
 
 # %% ../nbs/10_cli.ipynb #0597a761
 def _bool(s) -> bool:
@@ -404,7 +404,20 @@ def mia(argv=()):
     return m
 
 # %% ../nbs/10_cli.ipynb #c5e88658
-COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'caption': caption, 'lora': lora, 'mia': mia}
+def push(argv=()):
+    "Upload a run's tuned generator (or a generator folder) to the Hugging Face Hub with a model card."
+    from kr_nb.generator import push_generator
+    p = Parser(prog='kr_nb push', description=push.__doc__)
+    p.add_argument('run', help='a run folder (its tuned generator and its audit) or a saved generator folder')
+    p.add_argument('--repo', required=True, help='the Hub repo id, e.g. me/kr-digits')
+    p.add_argument('--public', action='store_true', help='make a new repo public (default: private)')
+    a = p.parse_args(argv)
+    g, mf = _find_generator(a.run), Path(a.run)/'metrics.json'
+    url = push_generator(g, a.repo, load_json(mf) if mf.exists() else None, private=not a.public)
+    print(f"pushed {g} to {url} (member indices left out of its provenance)")
+
+COMMANDS = {'run': run, 'data': data, 'teacher': teacher, 'generator': generator, 'sample': sample, 'caption': caption,
+            'lora': lora, 'mia': mia, 'push': push}
 LAUNCHED = ('run', 'generator', 'sample', 'lora', 'mia')  # the commands that work under `accelerate launch` with several processes
 
 def _usage() -> str:

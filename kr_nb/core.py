@@ -64,7 +64,7 @@ PRECISIONS = ('no', 'fp16', 'bf16')
 AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}  # autocast dtypes ('no': none)
 
 def precision(mode:str, device) -> str:
-    "The mixed precision `mode` ('no', 'fp16', 'bf16') can run on `device`: 'no' on a CPU, fp16 on a GPU without bf16 (T4)."
+    "The mixed precision `mode` (no, fp16, bf16) runs as on `device`: 'no' on a CPU, fp16 on a GPU without bf16 (T4)."
     if mode not in PRECISIONS: raise KrError(f"mixed precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
     dev = get_device(device)
     if dev.type != 'cuda' or mode == 'no': return 'no'

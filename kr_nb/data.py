@@ -238,7 +238,8 @@ def load_npz(path, name:str|None=None) -> DataSplits:
     classes = [info['label'][str(i)] for i in range(n)] if info else [str(i) for i in range(n)]
     if names is not None:  # the file's own class names (a `classes` array), in label order
         if not isinstance(names, list) or len(names) < n:
-            raise KrError(f"{path}: the classes array names {len(names) if isinstance(names, list) else 0} classes, the labels need {n}")
+            k = len(names) if isinstance(names, list) else 0
+            raise KrError(f"{path}: the classes array names {k} classes, the labels need {n}")
         classes = [str(c) for c in names]
     splits = DataSplits(*(ImageData(*checked[s], classes, s) for s in SPLITS), name=name)
     check_classes_present(splits.train, f"{path} [train]")
@@ -369,13 +370,14 @@ def _hf_dict(source:str):
         raise KrError(f"no dataset {repo!r} on the Hugging Face Hub (or it needs a login): check the id") from e
     except (ConnectionError, FileNotFoundError, OSError) as e:
         off = os.environ.get('HF_DATASETS_OFFLINE', os.environ.get('HF_HUB_OFFLINE')) not in (None, '', '0')
-        raise KrError(f"Hugging Face dataset {repo!r} is not in the local cache" + (' (offline)' if off else ' and the hub '
-                      'could not be reached') + f": load it once where a network exists (datasets.load_dataset({repo!r})) "
-                      "or pass a folder written by save_to_disk") from e
+        why = ' (offline)' if off else ' and the hub could not be reached'
+        raise KrError(f"Hugging Face dataset {repo!r} is not in the local cache{why}: load it once where a network "
+                      f"exists (datasets.load_dataset({repo!r})) or pass a folder written by save_to_disk") from e
 
 # %% ../nbs/01_data.ipynb #c5640595
-def load_hf(source:str, image_col:str='', label_col:str='', size:int|None=None, seed:int=0, val_frac:float=0.1) -> DataSplits:
-    "A Hugging Face dataset (`hf:<id>[:<config>]` or a `save_to_disk` folder) as `DataSplits`; val carved from train if absent."
+def load_hf(source:str, image_col:str='', label_col:str='', size:int|None=None, seed:int=0,
+            val_frac:float=0.1) -> DataSplits:
+    "A Hugging Face dataset (`hf:<id>[:<config>]` or a `save_to_disk` folder); val carved from train if absent."
     from datasets import Dataset, ClassLabel
     dd, where = _hf_dict(source)
     dd = {'train': dd} if isinstance(dd, Dataset) else dict(dd)
@@ -406,14 +408,15 @@ EXPORT_FORMATS = ('npz', 'imagefolder', 'hf')
 
 def dataset_card(data:ImageData, meta:dict) -> str:
     "A short dataset card: what made the images (`meta`: method, setting, seed, audit, …) and the counts per class."
-    lines = [f"# {data.name or 'images'}", '', f"{len(data)} images, {data.size}×{data.size}×{data.channels}, {data.n_classes} classes.", '',
+    shape = f"{data.size}×{data.size}×{data.channels}"
+    lines = [f"# {data.name or 'images'}", '', f"{len(data)} images, {shape}, {data.n_classes} classes.", '',
              '| class | images |', '|---|---|'] + [f"| {c} | {n} |" for c, n in zip(data.classes, data.counts())]
     lines += [''] + [f"- **{k}**: {v}" for k, v in meta.items()]
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/01_data.ipynb #6f5d5940
 def export_images(data:ImageData, out, fmt:str='npz', meta:dict|None=None) -> Path:
-    "Write `data` as `fmt` (npz, imagefolder, hf) at `out`, with a dataset card; the folder formats appear whole or not at all."
+    "Write `data` as `fmt` (npz, imagefolder, hf) at `out` with a dataset card; a folder appears whole or not at all."
     if fmt not in EXPORT_FORMATS: raise KrError(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
     out, card = Path(out).expanduser(), dataset_card(data, meta or {})
     imgs = data.images[..., 0] if data.channels == 1 else data.images
@@ -427,11 +430,13 @@ def export_images(data:ImageData, out, fmt:str='npz', meta:dict|None=None) -> Pa
     if tmp.exists(): shutil.rmtree(tmp)
     if fmt == 'imagefolder':
         for c in data.classes: (tmp/c).mkdir(parents=True, exist_ok=True)
-        for j, (im, y) in enumerate(zip(imgs, data.labels)): Image.fromarray(im).save(tmp/data.classes[y]/f"{j:06d}.png")
+        for j, (im, y) in enumerate(zip(imgs, data.labels)):
+            Image.fromarray(im).save(tmp/data.classes[y]/f"{j:06d}.png")
     else:
         import datasets
         feats = datasets.Features({'image': datasets.Image(), 'label': datasets.ClassLabel(names=list(data.classes))})
-        ds = datasets.Dataset.from_dict({'image': [Image.fromarray(im) for im in imgs], 'label': data.labels.tolist()}, features=feats)
+        cols = {'image': [Image.fromarray(im) for im in imgs], 'label': data.labels.tolist()}
+        ds = datasets.Dataset.from_dict(cols, features=feats)
         datasets.DatasetDict(train=ds).save_to_disk(str(tmp))
     (tmp/'README.md').write_text(card)
     if out.exists(): shutil.rmtree(out)
@@ -443,7 +448,7 @@ DATASETS = ('digits', 'cifar10') + MEDMNIST_2D
 
 def load_data(source:str='digits', size:int|None=None, channels:int|None=None, seed:int=0, root=None,
               image_col:str='', label_col:str='') -> DataSplits:
-    "Load `source` (a name in `DATASETS`, `hf:<id>`, a `.npz`, an image folder or a `save_to_disk` folder), optionally resized."
+    "Load `source` (a name in `DATASETS`, `hf:<id>`, a `.npz`, an image or `save_to_disk` folder), optionally resized."
     s = str(source); p = Path(s).expanduser()
     hf_folder = p.is_dir() and ((p/'dataset_dict.json').exists() or (p/'dataset_info.json').exists())
     if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10), a .npz path or an image folder")

@@ -18,9 +18,10 @@ from .distributed import together, sharding, share, gather, is_main
 
 # %% auto #0
 __all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'DENOISER_TIMES', 'Generator',
-           'Method', 'register_method', 'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels',
-           'sample_sharded', 'assemble', 'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance',
-           'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
+           'hub_card', 'push_generator', 'is_hub_id', 'pull_generator', 'Method', 'register_method', 'method_names',
+           'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble', 'shards_in_one',
+           'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig', 'tuning_score',
+           'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
 
 # %% ../nbs/02a_generator.ipynb #28c89675
 GENERATOR_JSON = 'generator.json'
@@ -154,6 +155,69 @@ def load(cls:Generator, path, device:str|None=None):
     gen.load_files(path); gen.setting, gen.provenance = meta['setting'], meta.get('provenance')
     return gen
 
+# %% ../nbs/02a_generator.ipynb #94446d2a
+def hub_card(gen_dir, metrics:dict|None=None) -> str:
+    "The model card of a saved generator: method, setting, the data it came from, and the run's audit headline."
+    meta = load_json(Path(gen_dir)/GENERATOR_JSON, 'generator config'); prov = meta.get('provenance') or {}
+    k, cs = meta['kind'], meta['classes']
+    lines = [f"# kr_nb {k} generator", '', f"A class-conditional generator trained by kr_nb (`--method {k}`) "
+             f"on private images; it makes synthetic images of {len(cs)} classes: {', '.join(cs)}.", '',
+             f"- setting (chosen on the validation split): `{meta.get('setting')}`",
+             f"- data fingerprint: `{prov.get('data')}`, {prov.get('size')} px, {prov.get('channels')} channels; "
+             f"manifest `{prov.get('manifest')}`"]
+    mi = (metrics or {}).get('mia') or {}
+    if mi:
+        h = mi['headline']; rows = mi['rows']
+        aucs = ', '.join(f"{r} AUC {rows[r][h]['auc']:.3f}" for r in rows if h in rows[r])
+        lines += [f"- membership-inference audit ({mi.get('protocol')} protocol, {mi.get('n_shadows')} shadows), "
+                  f"headline attack {h}: {aucs}"]
+        gens = mi.get('generator') or {}
+        if gens: lines += ['- attacks on the generator itself: ' + ', '.join(f"{a} AUC {r['auc']:.3f}"
+                                                                        for a, r in gens.items())]
+    lines += ['', 'Load it with `kr_nb.generator.load_generator("<repo id>")`, or `kr_nb sample <repo id> --n 100`.']
+    return '\n'.join(lines) + '\n'
+
+# %% ../nbs/02a_generator.ipynb #0ecf1e61
+def push_generator(path, repo_id:str, metrics:dict|None=None, private:bool=True, token:str|None=None) -> str:
+    "Upload the generator saved at `path` and its model card to the Hub repo `repo_id` (private unless told); its URL."
+    import tempfile
+    from huggingface_hub import HfApi
+    path = Path(path)
+    if not (path/GENERATOR_JSON).exists():
+        raise KrError(f"{path}: no saved generator here ({GENERATOR_JSON} not found)")
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)/'generator'; shutil.copytree(path, d)
+        meta = load_json(d/GENERATOR_JSON)
+        if meta.get('provenance'):  # the member indices stay home
+            meta['provenance'] = {k: v for k, v in meta['provenance'].items() if k != 'train_indices'}
+        save_json(meta, d/GENERATOR_JSON)
+        (d/'README.md').write_text(hub_card(d, metrics))
+        api = HfApi(token=token)
+        try:
+            api.create_repo(repo_id, private=private, exist_ok=True)
+            api.upload_folder(repo_id=repo_id, folder_path=str(d), commit_message='kr_nb: upload a generator')
+        except Exception as e:  # offline, no token, no right to the repo: one line
+            raise KrError(f"could not upload to {repo_id!r} ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
+                          "log in with `hf auth login` where a network exists") from e
+    return f"https://huggingface.co/{repo_id}"
+
+# %% ../nbs/02a_generator.ipynb #59882b52
+def is_hub_id(s) -> bool:
+    "Whether `s` reads as a Hub repo id (`owner/name`) and is not a local path."
+    import re
+    return isinstance(s, str) and re.fullmatch(r'[\w.-]+/[\w.-]+', s) is not None and not Path(s).expanduser().exists()
+
+def pull_generator(repo_id:str, revision:str|None=None) -> Path:
+    "The local folder of the generator in the Hub repo `repo_id` (downloaded, or from the cache offline)."
+    from huggingface_hub import snapshot_download
+    try: return Path(snapshot_download(repo_id, revision=revision))
+    except Exception as e:
+        from huggingface_hub.errors import RepositoryNotFoundError
+        if isinstance(e, RepositoryNotFoundError):
+            raise KrError(f"no generator {repo_id!r} on the Hugging Face Hub (or it is private: log in)") from e
+        raise KrError(f"generator {repo_id!r} is not in the local Hugging Face cache and the hub could not be reached "
+                      f"(download it where a network exists, or pass a local folder)") from e
+
 # %% ../nbs/02a_generator.ipynb #0e67512b
 @dataclass
 class Method:
@@ -191,8 +255,8 @@ def get_method(name:str) -> Method:
     return METHODS[name]
 
 def load_generator(path, device:str|None=None) -> Generator:
-    "Load any saved generator: the `kind` in its `generator.json` picks the class."
-    path = Path(path)
+    "Load any saved generator (a folder, or a Hub repo id): the `kind` in its `generator.json` picks the class."
+    path = pull_generator(path) if is_hub_id(path) else Path(path)
     if not (path/GENERATOR_JSON).exists(): raise KrError(f"{path}: no saved generator here ({GENERATOR_JSON} not found)")
     kind = load_json(path/GENERATOR_JSON, 'generator config', {'kind': str})['kind']
     return get_method(kind).generator.load(path, device)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv, math
 from pathlib import Path
 import numpy as np
+import kr_nb
 from .core import *
 
 # %% auto #0
@@ -14,7 +15,7 @@ __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'read_rows', 'mean_sd', 'Table
            'attack_table', 'speed_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
-RESULTS = Path(__file__).resolve().parents[1]/'benchmarks'/'results'  # the result files of a clone (not in a wheel)
+RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
 
 # %% ../nbs/11_results.ipynb #36c28042
 def _num(v:str):
@@ -52,7 +53,8 @@ class Table:
     def __repr__(self): return self.md
 
 # %% ../nbs/11_results.ipynb #cb997c74
-METHOD_NAMES = {'teacher': 'Teacher (real data)', 'kr': 'KR Student (GKD)', 'bn': 'BN Student (GKD)', 'tckr': 'TCKR Student (GKD)'}
+METHOD_NAMES = {'teacher': 'Teacher (real data)', 'kr': 'KR Student (GKD)', 'bn': 'BN Student (GKD)',
+                'tckr': 'TCKR Student (GKD)'}
 DATASETS = ('digits', 'breastmnist', 'pneumoniamnist')
 
 def _method_name(m:str) -> str: return METHOD_NAMES.get(m, f"DP-SGD ε = {m[2:]}" if m.startswith('dp') else m)
@@ -84,9 +86,11 @@ def plot_privacy_utility(dataset:str, folder=None, name:str='privacy_utility'):
         x = np.array([r['mia_auc'] for r in rows if r['method'] == me], float)
         y = np.array([r['accuracy'] for r in rows if r['method'] == me], float) * 100
         sd = lambda v: v.std(ddof=1) if len(v) > 1 else 0
-        ax.errorbar(x.mean(), y.mean(), xerr=sd(x), yerr=sd(y), fmt='o', capsize=3, label=f"{_method_name(me)} (n={len(x)})")
+        ax.errorbar(x.mean(), y.mean(), xerr=sd(x), yerr=sd(y), fmt='o', capsize=3,
+                    label=f"{_method_name(me)} (n={len(x)})")
     ax.axvline(0.5, color='k', ls=':', lw=1)
-    ax.set(xlabel='membership-inference AUC (headline attack)', ylabel='test accuracy (%)', title=f"{dataset}: privacy against utility")
+    ax.set(xlabel='membership-inference AUC (headline attack)', ylabel='test accuracy (%)',
+           title=f"{dataset}: privacy against utility")
     ax.legend(fontsize=7); fig.tight_layout()
     return fig
 
@@ -104,6 +108,9 @@ def speed_table(folder=None, name:str='privacy_utility') -> Table:
     "Minutes per run (mean ± s.d. over seeds) and peak memory, per dataset, method and machine."
     rows = [r for r in read_rows(name, folder) if r['method'] != 'teacher']  # a Teacher row shares its KR run's time
     keys = list(dict.fromkeys((r['dataset'], r['method'], r['machine']) for r in rows))
-    out = [[ds, _method_name(me), mean_sd([r['seconds'] for r in rs], '.1f', 1/60), mean_sd([r.get('peak_memory_mb') for r in rs], '.0f'), mc]
-           for ds, me, mc in keys for rs in [[r for r in rows if (r['dataset'], r['method'], r['machine']) == (ds, me, mc)]]]
+    out = []
+    for ds, me, mc in keys:
+        rs = [r for r in rows if (r['dataset'], r['method'], r['machine']) == (ds, me, mc)]
+        out.append([ds, _method_name(me), mean_sd([r['seconds'] for r in rs], '.1f', 1/60),
+                    mean_sd([r.get('peak_memory_mb') for r in rs], '.0f'), mc])
     return Table(['dataset', 'run', 'minutes', 'peak memory (MB)', 'machine'], out)

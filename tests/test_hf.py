@@ -63,3 +63,22 @@ def test_sample_formats_round_trip(tmp_path, capsys):
     card = (outs['hf']/'README.md').read_text()
     assert '**method**: kr' in card and 'chosen on the validation split' in card and (tmp_path/'s.md').exists()
     assert main(['sample', str(tmp_path/'run'), '--format', 'hf', '--out', str(outs['npz'])]) == 2  # a file where a folder goes
+
+def test_push_a_run_with_the_network_mocked(tmp_path):
+    "`kr_nb push RUN --repo ID`: the upload call is mocked (the network boundary); what it would send loads back."
+    import shutil
+    from unittest import mock
+    from kr_nb.test_utils import tiny_npz
+    from kr_nb.core import load_json
+    data = tiny_npz(tmp_path/'tiny.npz', n=60, size=8, n_classes=3)
+    assert main(['run', '--data', str(data), '--out', str(tmp_path/'run'), '--variants', 'gkd', *TINY]) == 0
+    hub = tmp_path/'hub'
+    def upload(self, repo_id, folder_path, **kw): shutil.copytree(folder_path, hub/repo_id)
+    with mock.patch('huggingface_hub.HfApi.create_repo') as create, mock.patch('huggingface_hub.HfApi.upload_folder', upload):
+        assert main(['push', str(tmp_path/'run'), '--repo', 'me/kr-tiny']) == 0
+    assert create.call_args.kwargs['private'] is True
+    sent = hub/'me'/'kr-tiny'
+    card = (sent/'README.md').read_text()
+    assert 'kr_nb kr generator' in card and 'data fingerprint' in card and 'headline attack' in card, card
+    assert 'train_indices' not in load_json(sent/'generator.json')['provenance']
+    assert main(['sample', str(sent), '--n', '2', '--out', str(tmp_path/'s.npz'), '--quiet']) == 0  # a pulled copy samples
