@@ -73,14 +73,14 @@ def run_cell(cmd:list, folder:Path, log:Path) -> float:
     if r.returncode: raise SystemExit(f"{' '.join(map(str, cmd))} failed (exit {r.returncode}); see {log}")
     return time.time() - t
 
-def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='') -> list:
+def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='', sha:str|None=None) -> list:
     "The Teacher row (from kr runs) and the method's row: accuracy and the headline attack on the target that method releases."
     from kr_nb.report import aop
     mia = m.get('mia', {}); h = mia.get('headline', 'lira_online'); out = []
     def row(name, clf, att):
         r = {'dataset': dataset, 'method': name, 'seed': seed, 'accuracy': clf['accuracy'], 'balanced_accuracy': clf['balanced_accuracy'], 'auroc': clf['auroc'],
              'seconds': round(sum(m['timings'].values()), 1), 'peak_memory_mb': m.get('peak_memory_mb'),
-             'commit': commit(), 'command': cmd, 'machine': machine()}
+             'commit': sha or commit(), 'command': cmd, 'machine': machine()}
         if att:
             r.update(mia_auc=att[h]['auc'], mia_auc_lo=att[h]['auc_ci'][0], mia_auc_hi=att[h]['auc_ci'][1], tpr_1pct=att[h]['tpr_at_1pct_fpr'],
                      tpr_01pct=att[h]['tpr_at_0.1pct_fpr'], aop=aop(clf['accuracy'], att[h]['auc']), headline=h)
@@ -97,7 +97,7 @@ def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='') -> list:
 def summarise(rows:list, cmd:str) -> str:
     keys = ['accuracy', 'balanced_accuracy', 'auroc', 'mia_auc', 'tpr_1pct', 'tpr_01pct', 'aop', 'control_auc', 'seconds', 'peak_memory_mb', 'epsilon_spent']
     lines = [f"Machine: {platform.node() or '?'} ({os.cpu_count()} CPU threads, {platform.processor() or platform.machine()}), Python {platform.python_version()}.",
-             f"Command: `{cmd}`.", '', 'Mean ± s.d. over seeds (n = seeds); MIA: the headline attack (LiRA online, Carlini protocol) on the released model: '
+             f"Command: `{cmd}`.", '', f'Mean ± s.d. over seeds (n = seeds); MIA: the headline attack ({", ".join(sorted({r["headline"] for r in rows if r.get("headline")}))}, Carlini protocol) on the released model: '
              'the Teacher for `teacher` and DP-SGD, the GKD Student for the synthetic-data methods; control: the no-access control target.', '',
              '| dataset | method | n | accuracy | balanced acc. | AUROC | MIA AUC | TPR@1 % | TPR@0.1 % | AOP | control AUC | minutes | peak MB | ε spent |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
@@ -130,6 +130,7 @@ if __name__ == '__main__':
     ap.add_argument('--method_extra', action='append', default=[], metavar='METHOD=OPTIONS', help="options one method's runs get (e.g. kr='--gen_balanced true'); repeatable")
     ap.add_argument('--kr_nb', default='kr_nb', help='the command that runs kr_nb (e.g. a pinned environment)')
     ap.add_argument('--summarise_only', action='store_true', help='read the finished cells, run nothing')
+    ap.add_argument('--commit', default=None, help="the commit that ran the cells (default: this checkout's)")
     a = ap.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True); per_method = method_extras(a.method_extra)
     cells = [(d, me, int(s)) for d in a.datasets.split(',') for me in a.methods.split(',') for s in a.seeds.split(',')]
@@ -143,7 +144,7 @@ if __name__ == '__main__':
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
         if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s,
-                                                     shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]))
+                                                     shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]), a.commit)
     write_csv(rows, out/'privacy_utility.csv', ('dataset', 'method', 'seed'))
     cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'privacy_utility.md').write_text(summarise(rows, cmd)); plot(rows, out)

@@ -1,0 +1,38 @@
+"The numbers in README.md and on the results page are the ones the result files under benchmarks/results/ give."
+import json, re
+from pathlib import Path
+import pytest
+from kr_nb.results import RESULTS, headline_table, attack_table, speed_table, Table
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
+
+def numbers(text:str) -> list: return re.findall(r'\d+\.\d+', text)
+
+def test_readme_headline_is_the_files():
+    "The README's headline table is exactly what `headline_table` computes from privacy_utility.csv now."
+    assert headline_table().md in (ROOT/'README.md').read_text()
+
+def _page_tables(nb:Path) -> list:
+    "The markdown tables a results page keeps as outputs."
+    out = []
+    for c in json.loads(nb.read_text())['cells']:
+        for o in c.get('outputs', []):
+            md = o.get('data', {}).get('text/markdown')
+            if md: out.append(''.join(md))
+    return out
+
+def test_results_page_is_the_files():
+    "Every table the results page shows is one the result files give now (rerun tools/run_nbs.py after a benchmark)."
+    now = [headline_table().md, attack_table('generator_attacks', ('dataset', 'method', 'attack')).md,
+           attack_table('power_study', ('n_shadows', 'attack'), cols=('auc', 'tpr_1pct')).md,
+           attack_table('shadows', ('n_shadows', 'target', 'attack'), cols=('auc', 'tpr_1pct', 'control_auc')).md, speed_table().md]
+    shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
+    assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
+
+def test_a_changed_number_is_caught():
+    "Failing on purpose: one digit changed in the README's table no longer matches the files."
+    md = headline_table().md
+    n = numbers(md)[0]
+    wrong = md.replace(n, n[:-1] + str((int(n[-1]) + 1) % 10), 1)
+    assert wrong != md and wrong not in headline_table().md and md in (ROOT/'README.md').read_text()
