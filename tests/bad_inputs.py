@@ -92,7 +92,7 @@ CASES = [
     ('images-200px', '200 px images without `--size`', ['run', '--data', '{big200}', '--out', '{out}'], 2, 'images are 200 px'),
     ('too-small-to-audit', 'a dataset so small a shadow model would get almost no images', ['run', '--data', '{small18}', '--out', '{out}'], 2, 'is too small to audit'),
     ('size-18', '`kr_nb generator --size 18` (checked before the Teacher trains)', ['generator', '--size', '18', '--out', '{out}'], 2, 'image size 18 must be divisible by 4'),
-    ('synthetic-mode', '`--synthetic_mode stream`', ['run', '--synthetic_mode', 'stream', '--out', '{out}'], 2, "unknown synthetic mode 'stream'"),
+    ('synthetic-mode', '`--synthetic_mode stream`', ['run', '--synthetic_mode', 'stream', '--out', '{out}'], 2, "invalid choice: 'stream' (choose from 'pool', 'regenerate')"),
     ('n-shadows-odd', '`--n_shadows 3`', ['run', '--n_shadows', '3', '--out', '{out}'], 2, 'n_shadows must be even'),
     ('gen-train-steps-0', '`--gen_train_steps 0`', ['run', '--gen_train_steps', '0', '--out', '{out}'], 2, 'train_steps must be ≥ 1'),
     ('size-3', '`--size 3`', ['data', '--size', '3', '--out', '{out}'], 2, 'image size must be at least 4 px'),
