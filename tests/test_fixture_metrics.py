@@ -14,7 +14,7 @@ def _numbers(d, p=''):
     return {p: d} if isinstance(d, (int, float)) and not isinstance(d, bool) else {}
 
 def test_fixture_runs_match_the_recorded_metrics():
-    "Identical where the reference was recorded (same CPU kind, torch, threads); elsewhere the same fields and settings."
+    "Identical on the machine that recorded the reference (CPU kind, torch, threads, host); elsewhere the same fields and settings."
     got = fixture_runs(tuple(RUNS))
     assert set(got) == set(REF['runs'])
     for n, m in got.items():

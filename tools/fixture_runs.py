@@ -19,12 +19,14 @@ def no_time(d):
     return d
 
 def machine() -> str:
-    "What makes float results differ between machines: the CPU model and its instruction sets, torch and its threads."
+    "What makes float results differ between machines: the CPU model, its instruction sets, torch, threads, the host."
     info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
     model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor())
     flags = next((l.split(':', 1)[1].split() for l in info.splitlines() if l.startswith('flags')), [])
     simd = ' '.join(sorted(f for f in flags if f.startswith(('avx', 'amx', 'fma', 'sse4'))))
-    return f"{platform.machine()} {model} [{simd}] torch {torch.__version__} threads {torch.get_num_threads()}"
+    mid = Path('/etc/machine-id').read_text().strip()[:8] if Path('/etc/machine-id').exists() else '?'
+    # two VMs of one CPU kind can still differ (the brief's Teacher 0.9944 vs 0.9806): the machine's id too
+    return f"{platform.machine()} {model} [{simd}] torch {torch.__version__} threads {torch.get_num_threads()} id {mid}"
 
 def fixture_runs(names=tuple(RUNS)) -> dict:
     "Run the named fixture runs in a temporary folder; returns name -> metrics without wall-clock fields."
