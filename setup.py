@@ -27,7 +27,8 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 hf_requirements = (cfg.get('hf_requirements') or '').split()  # `pip install kr_nb[hf]`: Hugging Face datasets
-dev_requirements = (cfg.get('dev_requirements') or '').split() + hf_requirements
+trackers = {k: (cfg.get(f'{k}_requirements') or '').split() for k in ('tensorboard', 'wandb', 'mlflow')}  # `--log` backends
+dev_requirements = (cfg.get('dev_requirements') or '').split() + hf_requirements + sum(trackers.values(), [])
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -41,7 +42,7 @@ setuptools.setup(
     packages = setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path']+'.*']),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'hf': hf_requirements },
+    extras_require={ 'dev': dev_requirements, 'hf': hf_requirements, **trackers },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -4,13 +4,16 @@
 
 # %% ../nbs/02_classifier.ipynb #39d591c0
 from __future__ import annotations
-import tempfile, shutil, warnings, os, io, contextlib, math
+import tempfile, shutil, warnings, os, io, contextlib, math, contextvars, importlib.util
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.learner import Learner
 from fastai.callback.core import Callback
+from fastai.learner import Recorder
+from fastai.torch_core import rank_distrib
+from fastcore.basics import store_attr
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
@@ -26,10 +29,11 @@ from .data import *
 from .distributed import own_training
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock', 'SmallResNet',
-           'ZooNet', 'build_model', 'WeightEMA', 'KeepBest', 'channels_last_safe', 'make_learner', 'n_epochs', 'fit',
-           'train_classifier', 'kept_epoch', 'predict', 'auroc', 'classification_metrics', 'evaluate', 'plot_confusion',
-           'save_classifier', 'classifier_saved', 'load_classifier', 'train_and_evaluate']
+__all__ = ['LOGGERS', 'WEIGHTS', 'CONFIG', 'ModelConfig', 'TrainConfig', 'model_config', 'Normalize', 'conv_bn', 'BasicBlock',
+           'SmallResNet', 'ZooNet', 'build_model', 'WeightEMA', 'KeepBest', 'check_logger', 'MLflowLogger',
+           'WandbFinish', 'tracker_cbs', 'tracking', 'tracking_cbs', 'channels_last_safe', 'make_learner', 'n_epochs',
+           'fit', 'train_classifier', 'kept_epoch', 'predict', 'auroc', 'classification_metrics', 'evaluate',
+           'plot_confusion', 'save_classifier', 'classifier_saved', 'load_classifier', 'train_and_evaluate']
 
 # %% ../nbs/02_classifier.ipynb #531d6b96
 @dataclass
@@ -213,6 +217,94 @@ class KeepBest(TrackerCallback):
     def after_fit(self):
         if self.best_state is not None: self.learn.model.load_state_dict(self.best_state)
 
+# %% ../nbs/02_classifier.ipynb #1eb4ec76
+LOGGERS = ('none', 'tensorboard', 'wandb', 'mlflow')  # what --log takes
+
+def check_logger(log:str):
+    "Refuse, before any work, a `--log` value that is unknown or whose package is not installed."
+    if log not in LOGGERS: raise KrError(f"unknown --log {log!r}: use one of {', '.join(LOGGERS)}")
+    if log != 'none' and importlib.util.find_spec(log) is None:
+        raise KrError(f"--log {log} needs the {log} package: pip install 'kr_nb[{log}]' (or pip install {log})")
+
+
+# %% ../nbs/02_classifier.ipynb #52473f0c
+def _flat(d:dict, prefix:str='') -> dict:
+    "A nested config as one level of `a.b` keys (what MLflow's parameters take)."
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out |= _flat(v, f"{prefix}{k}.")
+        else: out[f"{prefix}{k}"] = v
+    return out
+
+class MLflowLogger(Callback):
+    "Log a fit's settings and each epoch's losses and metrics to MLflow ($MLFLOW_TRACKING_URI, else `log_dir`)."
+    order = Recorder.order + 1
+    def __init__(self, log_dir, run_name:str, config:dict|None=None): store_attr()
+    def before_fit(self):
+        import mlflow
+        self.on = rank_distrib() == 0 and not hasattr(self.learn, 'lr_finder')
+        if not self.on: return
+        if not os.environ.get('MLFLOW_TRACKING_URI'):  # a local store: SQLite where SQLAlchemy is installed, else files
+            d = Path(self.log_dir).resolve(); d.mkdir(parents=True, exist_ok=True)
+            if importlib.util.find_spec('sqlalchemy'): mlflow.set_tracking_uri(f"sqlite:///{d/'mlflow.db'}")
+            else: os.environ.setdefault('MLFLOW_ALLOW_FILE_STORE', 'true'); mlflow.set_tracking_uri(d.as_uri())
+        mlflow.set_experiment(os.environ.get('MLFLOW_EXPERIMENT_NAME', 'kr_nb'))
+        mlflow.start_run(run_name=self.run_name)
+        if self.config: mlflow.log_params({k: str(v)[:500] for k, v in _flat(self.config).items()})
+    def after_epoch(self):
+        if not self.on: return
+        import mlflow
+        logged = zip(self.recorder.metric_names[1:-1], self.recorder.log[1:-1])
+        mlflow.log_metrics({n: float(v) for n, v in logged if v is not None}, step=self.epoch)
+    def after_fit(self):
+        if self.on:
+            import mlflow
+            mlflow.end_run()
+
+
+# %% ../nbs/02_classifier.ipynb #279a4ea0
+class WandbFinish(Callback):
+    "End the Weights & Biases run `tracker_cbs` started, after fastai's `WandbCallback` has logged the fit."
+    order = 100
+    def after_fit(self):
+        import wandb
+        if rank_distrib() == 0: wandb.finish()
+
+def tracker_cbs(log:str, log_dir, name:str, config:dict|None=None) -> list:
+    "The fastai callbacks that send a fit named `name` to `log` (under `log_dir`); `[]` for none."
+    check_logger(log)
+    log_dir = Path(log_dir)
+    if log == 'none': return []
+    if log == 'tensorboard':
+        from fastai.callback.tensorboard import TensorBoardCallback
+        return [TensorBoardCallback(str(log_dir/name), trace_model=False, log_preds=False)]
+    if log == 'mlflow': return [MLflowLogger(log_dir/'mlruns', name, config)]
+    import wandb
+    from fastai.callback.wandb import WandbCallback
+    if rank_distrib() == 0:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        wandb.init(project=os.environ.get('WANDB_PROJECT', 'kr_nb'), name=name, dir=str(log_dir), config=config or {},
+                   reinit='finish_previous')
+    return [WandbCallback(log=None, log_preds=False, log_model=False, log_dataset=False), WandbFinish()]
+
+
+# %% ../nbs/02_classifier.ipynb #fce050a8
+_TRACKING = contextvars.ContextVar('kr_nb_tracking', default=None)
+
+@contextlib.contextmanager
+def tracking(log:str='none', log_dir='runs/logs', name:str='train', config:dict|None=None):
+    "Inside the block, every `make_learner` fit logs to `log` as run `name` under `log_dir` (`none`: nothing)."
+    check_logger(log)
+    token = _TRACKING.set(None if log == 'none' else (log, log_dir, name, config))
+    try: yield
+    finally: _TRACKING.reset(token)
+
+def tracking_cbs() -> list:
+    "The callbacks of the enclosing `tracking` block (none outside one)."
+    t = _TRACKING.get()
+    return tracker_cbs(*t) if t else []
+
+
 # %% ../nbs/02_classifier.ipynb #730b188b
 def channels_last_safe(model:nn.Module, dev:torch.device) -> bool:
     "Whether channels-last memory is safe for `model` on `dev`: on the CPU, oneDNN 3.x crashes (SIGSEGV) in the weight gradient of a strided 1×1 convolution with fewer than 16 input channels on odd batches with 2+ threads."
@@ -228,7 +320,8 @@ def make_learner(train:ImageData, val:ImageData, mcfg:ModelConfig|None=None, tcf
     dev = get_device(tcfg.device)
     dls = dataloaders(train, val, tcfg.bs, dev, tcfg.seed)
     model = model if model is not None else build_model(mcfg)
-    cbs = list(cbs or []) + ([ChannelsLast()] if channels_last_safe(model, dev) else [])  # channels-last: faster on CPU, where safe
+    cbs = list(cbs or []) + tracking_cbs()
+    if channels_last_safe(model, dev): cbs.append(ChannelsLast())  # channels-last: faster on CPU, where safe
     if tcfg.ema: cbs.append(WeightEMA(tcfg.ema))
     if tcfg.monitor != 'last':
         cbs.append(KeepBest(monitor=tcfg.monitor))

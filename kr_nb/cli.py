@@ -50,9 +50,10 @@ def option_name(prefix:str, field:str) -> str:
 def _choices(field:str):
     "The values a field takes, where they are a fixed set (listed in --help, checked by argparse)."
     from kr_nb.generator import method_names
+    from kr_nb.classifier import LOGGERS
     return {'method': tuple(method_names()), 'mixed_precision': PRECISIONS, 'protocol': ('carlini', 'pool'),
             'student_shadows': ('distill', 'real', 'pipeline'), 'synthetic_mode': ('pool', 'regenerate'),
-            'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp')}.get(field)
+            'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp'), 'log': LOGGERS}.get(field)
 
 _METAVAR = {int: 'N', float: 'X', str: 'S', tuple: 'A,B'}
 
@@ -82,7 +83,7 @@ def config_from(cls, args, prefix:str='', base=None, **kw):
     return replace(base, **given) if base is not None else cls(**given)
 
 # %% ../nbs/10_cli.ipynb #b9899e8d
-DATA_OPTS = ('data', 'root', 'size', 'image_col', 'label_col', 'seed', 'device')
+DATA_OPTS = ('data', 'root', 'size', 'image_col', 'label_col', 'classes', 'seed', 'device')
 
 def _name(data:str) -> str: return Path(str(data)).stem.lower() if ('/' in str(data) or str(data).endswith('.npz')) else str(data).lower()
 def _out(out, cmd, data) -> Path: return Path(out).expanduser() if out else Path('runs')/f"{cmd}_{_name(data)}"
@@ -127,7 +128,7 @@ def _lock(out): return RunLock(out) if dist.is_main() else contextlib.nullcontex
 def _force_flag(p): p.add_argument('--force', action='store_true', help="write into an --out folder that holds files kr_nb did not write (they are named)")
 
 def _data(a): return load_data('digits' if a.data is None else a.data, size=a.size, seed=a.seed or 0, root=a.root,
-                               image_col=a.image_col or '', label_col=a.label_col or '')
+                               image_col=a.image_col or '', label_col=a.label_col or '', classes=a.classes or ())
 
 # %% ../nbs/10_cli.ipynb #d11b1d19
 def data(argv=()):
@@ -152,12 +153,15 @@ MODEL_OPTS = ('arch', 'width', 'depth', 'pretrained', 'dropout')
 
 def teacher(argv=()):
     "Train a classifier on the real train split, choose its epoch on val, and evaluate it on test."
-    from kr_nb.classifier import ModelConfig, TrainConfig, model_config, train_and_evaluate
+    from kr_nb.classifier import ModelConfig, TrainConfig, model_config, train_and_evaluate, check_logger, tracking
     from kr_nb.dp import DPConfig, train_dp
+    from kr_nb.pipeline import RunConfig
     p = _parser('teacher', teacher.__doc__); _force_flag(p)
     add_config_options(p, ModelConfig, only=MODEL_OPTS); add_config_options(p, TrainConfig, skip=('seed', 'device'))
     add_config_options(p, DPConfig, prefix='dp_', title='dp: train with DP-SGD instead (dp_epsilon 0: off)')
+    add_config_options(p, RunConfig, only=('log', 'log_dir'), title='tracking')
     a = p.parse_args(argv)
+    check_logger(a.log or 'none')
     tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')  # settings first, then files, then data: cheapest refusal first
     dcfg = config_from(DPConfig, a, prefix='dp_')
     out = claim_out(_out(a.out, 'teacher', _name(a.data or 'digits')), 'teacher', a.force)
@@ -166,7 +170,9 @@ def teacher(argv=()):
         mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
         fit_fn = (lambda tr, va, mc, tc: train_dp(tr, va, mc, dcfg, tc.seed, tc.device)) if dcfg.epsilon else None
         print(f"training a {mcfg.arch} classifier on {splits!r}" + (f" with DP-SGD (target ε = {dcfg.epsilon:g})" if dcfg.epsilon else ''))
-        _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet, fit_fn=fit_fn)
+        logs = Path(a.log_dir).expanduser() if a.log_dir else out/'logs'
+        with tracking(a.log or 'none', logs, 'teacher', {'data': a.data or 'digits', 'train': asdict(tcfg)}):
+            _, m = train_and_evaluate(splits, out, mcfg, tcfg, quiet=a.quiet, fit_fn=fit_fn)
     if dcfg.epsilon: print(f"DP-SGD spent ε = {m['epsilon']:.3f} at δ = {m['delta']:.2g} (noise multiplier {m['noise_multiplier']:.2f})")
     print(f"{splits.name} test: {_fmt(m)}  (val accuracy {m['val']['accuracy']:.4f}, best epoch {m['best_epoch']})")
     print(f"wrote {out/'model'}, {out/'metrics.json'} and {out/'confusion.png'}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #55818e31
 from __future__ import annotations
-import os, math, random, shutil, zipfile, hashlib, dataclasses, itertools
+import os, math, random, shutil, zipfile, hashlib, dataclasses, itertools, inspect, difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -18,12 +18,13 @@ from fastcore.basics import store_attr
 from .core import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'EXPORT_FORMATS', 'DATASETS', 'PROTOCOLS', 'ImageData', 'DataSplits',
-           'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels', 'stratified_subset',
-           'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs', 'load_medmnist',
-           'load_image_folder', 'load_cifar10', 'load_hf', 'dataset_card', 'export_images', 'load_data', 'summary',
-           'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance',
-           'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'Augment']
+__all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'TV_SPLITS', 'EXPORT_FORMATS', 'DATASETS', 'PROTOCOLS', 'ImageData',
+           'DataSplits', 'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels',
+           'stratified_subset', 'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs',
+           'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv', 'dataset_card', 'export_images',
+           'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest',
+           'provenance', 'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders',
+           'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -403,6 +404,97 @@ def load_hf(source:str, image_col:str='', label_col:str='', size:int|None=None, 
             test, train = train.subset(cut, 'test'), train.subset(rest, 'train')
     return DataSplits(train, val, test, name=Path(where).name.replace('/', '_'))
 
+# %% ../nbs/01_data.ipynb #d1a170e3
+TV_SPLITS = {'train': ('train', 'trainval'), 'val': ('val', 'valid', 'validation'), 'test': ('test',)}  # names tried
+
+def _offline() -> bool:
+    flags = ('KR_NB_OFFLINE', 'HF_HUB_OFFLINE', 'HF_DATASETS_OFFLINE')
+    return any(os.environ.get(v) not in (None, '', '0') for v in flags)
+
+def _tv_class(name:str):
+    "torchvision's dataset class called `name` (any case)."
+    import torchvision.datasets as tvd
+    found = {n.lower(): n for n in tvd.__all__}
+    if name.lower() not in found:
+        near = difflib.get_close_matches(name.lower(), list(found), n=1)
+        hint = f"did you mean tv:{found[near[0]]}?" if near else "see torchvision.datasets"
+        raise KrError(f"no torchvision dataset {name!r}: {hint}")
+    return getattr(tvd, found[name.lower()])
+
+def _tv_kwargs(spec:str) -> dict:
+    "`a=1,b=x` as keyword arguments (ints, floats and true/false converted)."
+    out = {}
+    for item in filter(None, spec.split(',')):
+        k, sep, v = item.partition('=')
+        if not sep: raise KrError(f"tv: options are name=value pairs (e.g. tv:EMNIST:split=balanced), got {item!r}")
+        low = v.lower()
+        num = v.lstrip('-').isdigit()
+        out[k.strip()] = True if low == 'true' else False if low == 'false' else int(v) if num else v
+    return out
+
+
+# %% ../nbs/01_data.ipynb #57340fcb
+def _tv_split(cls, root, split:str, download:bool, kw:dict):
+    "Split `split` of torchvision dataset `cls`, or `None` where it has no such split."
+    ps = inspect.signature(cls.__init__).parameters
+    args = dict(kw) | ({'download': download} if 'download' in ps else {})
+    if 'root' not in ps: return cls(**args) if split == 'train' else None  # generated data (FakeData)
+    if 'split' in ps and 'split' not in kw:
+        for name in TV_SPLITS[split]:
+            try: return cls(str(root), split=name, **args)
+            except ValueError as e:  # torchvision's answer to a split name it does not have
+                if 'split' not in str(e): raise
+        return None
+    if 'train' in ps: return cls(str(root), train=split == 'train', **args) if split != 'val' else None
+    return cls(str(root), **args) if split == 'train' else None
+
+def _tv_images(ds, where:str, names:list|None, split:str, size) -> ImageData:
+    "A torchvision dataset's (image, class index) items as `ImageData`."
+    ims, labels = [], []
+    for i in range(len(ds)):
+        im, y = ds[i]
+        if not isinstance(y, (int, np.integer)) and not (torch.is_tensor(y) and y.ndim == 0):
+            raise KrError(f"{where}: targets are {type(y).__name__}, not class indices: not a classification dataset")
+        im = im if isinstance(im, Image.Image) else Image.fromarray(np.asarray(im))
+        ims.append(_to_8bit(im, where)); labels.append(int(y))
+    mode = 'RGB' if any(im.mode not in ('L', '1', 'LA') for im in ims) else 'L'
+    labels = np.array(labels)
+    names = names or [str(c) for c in range(labels.max() + 1)]
+    return ImageData(_stack(ims, size, mode, f"{where} [{split}]"), labels, list(names), split)
+
+
+# %% ../nbs/01_data.ipynb #104003e5
+def load_tv(source:str, root=None, size:int|None=None, seed:int=0, val_frac:float=0.1) -> DataSplits:
+    "torchvision classification dataset `tv:<Name>[:<opt>=<value>,...]` from `root`, downloaded only when absent."
+    name, _, spec = source[3:].partition(':')
+    cls, kw = _tv_class(name), _tv_kwargs(spec)
+    root = data_dirs(root)[0] if root or os.environ.get('KR_NB_DATA') else Path.home()/'.cache'/'kr_nb'
+    where = f"tv:{cls.__name__}"
+    def get(split):
+        try: return _tv_split(cls, root, split, False, kw)
+        except TypeError as e: raise KrError(f"{where}: {e} (options after the name go to {cls.__name__}(...))") from e
+        except RuntimeError as e:  # torchvision: "Dataset not found or corrupted"
+            if _offline(): raise KrError(f"{where} is not in {root} and kr_nb is offline: put its files there "
+                                         f"(--root) or load it once where a network exists") from e
+        try: return _tv_split(cls, root, split, True, kw)
+        except Exception as e:
+            raise KrError(f"{where} is not in {root} and the download failed ({str(e).strip().splitlines()[0]}): "
+                          f"put its files there (--root) or run where a network exists") from e
+    parts = {s: get(s) for s in SPLITS}
+    first = parts['train']
+    names = getattr(first, 'classes', None) or getattr(first, 'categories', None)
+    data = {s: _tv_images(ds, where, names, s, size) for s, ds in parts.items() if ds is not None}
+    train, val, test = data['train'], data.get('val'), data.get('test')
+    frac = lambda: max(val_frac, train.n_classes / len(train))  # at least one image of each class
+    if val is None:  # carved from train, stratified; never from test
+        rest, cut = stratified_split(train, frac(), seed)
+        val, train = train.subset(cut, 'val'), train.subset(rest, 'train')
+    if test is None:
+        rest, cut = stratified_split(train, frac(), seed + 1)
+        test, train = train.subset(cut, 'test'), train.subset(rest, 'train')
+    return DataSplits(train, val, test, name=cls.__name__.lower())
+
+
 # %% ../nbs/01_data.ipynb #3e980e17
 EXPORT_FORMATS = ('npz', 'imagefolder', 'hf')
 
@@ -446,24 +538,38 @@ def export_images(data:ImageData, out, fmt:str='npz', meta:dict|None=None) -> Pa
 # %% ../nbs/01_data.ipynb #ab255c4f
 DATASETS = ('digits', 'cifar10') + MEDMNIST_2D
 
+def with_classes(splits:DataSplits, classes) -> DataSplits:
+    "`splits` with class names `classes` (in label order): for data stored without them (`--classes`)."
+    names = [str(c).strip() for c in classes]
+    if len(names) != len(splits.classes):
+        raise KrError(f"--classes gives {len(names)} names, the data has {len(splits.classes)} classes "
+                      f"(now named {', '.join(splits.classes)})")
+    if '' in names or len(set(names)) < len(names):
+        raise KrError(f"--classes: names must be distinct and non-empty, got {names}")
+    return splits.map(lambda d: ImageData(d.images, d.labels, names, d.name))
+
 def load_data(source:str='digits', size:int|None=None, channels:int|None=None, seed:int=0, root=None,
-              image_col:str='', label_col:str='') -> DataSplits:
-    "Load `source` (a name in `DATASETS`, `hf:<id>`, a `.npz`, an image or `save_to_disk` folder), optionally resized."
+              image_col:str='', label_col:str='', classes=()) -> DataSplits:
+    "Load `source` (a name in `DATASETS`, `hf:<id>`, `tv:<Name>`, a `.npz`, an image or `save_to_disk` folder)."
     s = str(source); p = Path(s).expanduser()
     hf_folder = p.is_dir() and ((p/'dataset_dict.json').exists() or (p/'dataset_info.json').exists())
-    if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10), a .npz path or an image folder")
+    if not s.strip(): raise KrError("--data is empty: give a dataset name (digits, a MedMNIST name, cifar10, hf:<id>, "
+                                    "tv:<Name>), a .npz path or an image folder")
     if size is not None: _check_size(size)
     if s.lower() == 'digits': splits = load_digits_data(size or 16, seed)
     elif s.lower() == 'cifar10': splits = load_cifar10(root, seed=seed)
     elif s.startswith('hf:') or hf_folder: splits = load_hf(s, image_col, label_col, size, seed)
+    elif s.startswith('tv:'): splits = load_tv(s, root, size, seed)
     elif s.lower() in MEDMNIST_2D: splits = load_medmnist(s.lower(), size=size if size in (64, 128, 224) else 28, root=root)  # MedMNIST+ sizes natively
     elif p.suffix.lower() == '.npz': splits = load_npz(p)
     elif p.is_dir(): splits = load_image_folder(p, size, seed)
     elif p.exists(): raise KrError(f"{p}: not a .npz file or an image folder")
     elif '/' in s or os.sep in s: raise KrError(f"{p}: no such file or folder")
-    else: raise KrError(f"unknown dataset {s!r}: use {', '.join(DATASETS)}, a MedMNIST .npz path or an image folder")
+    else: raise KrError(f"unknown dataset {s!r}: use {', '.join(DATASETS)}, hf:<id>, tv:<Name>, a .npz path or "
+                        "an image folder")
     if size: splits = splits.map(lambda d: resize(d, size))
     if channels: splits = splits.map(lambda d: to_channels(d, channels))
+    if classes: splits = with_classes(splits, classes)
     return check_splits(splits, s)
 
 # %% ../nbs/01_data.ipynb #b10f88af

@@ -37,11 +37,12 @@ def _nested(cls, v, what:str):
 @dataclass
 class RunConfig:
     "Everything that defines a run: its own fields plus one nested config per stage."
-    data: str = 'digits'              # digits, a MedMNIST name, cifar10, hf:<id>[:<config>], or a path (.npz, folder)
+    data: str = 'digits'              # digits, a MedMNIST name, cifar10, hf:<id>[:<config>], tv:<Name>, or a path
     root: str|None = None             # folder with dataset files (also $KR_NB_DATA, ~/.medmnist)
     size: int|None = None             # resize images to size×size
     image_col: str = ''               # hf: data: the image column ('': the first Image feature)
     label_col: str = ''               # hf: data: the label column ('': the first ClassLabel, else label)
+    classes: tuple = ()               # class names in label order, for data without them (e.g. a .npz)
     method: str = 'kr'                # kr (diffusion), tckr (captions + LoRA Stable Diffusion) or bn (BN statistics)
     seed: int = 0                     # random seed of every stage
     device: str = 'auto'              # 'auto', 'cpu' or 'cuda'
@@ -51,6 +52,8 @@ class RunConfig:
     width: int = 32                   # Teacher and Student: small ResNet width
     variants: tuple = VARIANTS        # Student variants: hard, soft, gkd; none: no Students
     audit: bool = True                # run the membership-inference audit
+    log: str = 'none'                 # track Teacher and Student fits: none, tensorboard, wandb or mlflow
+    log_dir: str = ''                 # where --log writes ('': <out>/logs)
     train: TrainConfig = None         # Teacher and Student recipe
     gkd: GKDConfig = None             # how Students use the synthetic data
     tune: TuneConfig = None           # how generator settings are scored on the validation split
@@ -59,6 +62,7 @@ class RunConfig:
     gen: object = None                # the method's generator config
     def __post_init__(self):
         check_fields(self)
+        check_logger(self.log)
         self.variants = () if tuple(self.variants) in ((), ('none',)) else tuple(self.variants)
         bad = set(self.variants) - set(VARIANTS)
         if bad: raise KrError(f"unknown Student variant(s) {sorted(bad)}: use {', '.join(VARIANTS)} or none")
@@ -141,7 +145,8 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
     run = Run(cfg, out, force, quiet, cfg.method, log)
     with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # N processes hold it once
         splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root,
-                                                             image_col=cfg.image_col, label_col=cfg.label_col)
+                                                             image_col=cfg.image_col, label_col=cfg.label_col,
+                                                             classes=cfg.classes)
         check_run(cfg, splits)
         m = _run_stages(run, cfg, splits)
         if dist.is_main(): write_report(run, m, splits)

@@ -18,8 +18,8 @@ from .engine import *
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['run_manifest', 'stage_split', 'stage_teacher', 'stage_generator', 'stage_tuning', 'n_slices', 'stage_pool',
-           'stage_student', 'stage_privacy']
+__all__ = ['run_manifest', 'stage_split', 'run_tracking', 'stage_teacher', 'stage_generator', 'stage_tuning', 'n_slices',
+           'stage_pool', 'stage_student', 'stage_privacy']
 
 # %% ../nbs/09b_stages.ipynb #f8cc94f0
 def run_manifest(cfg, train:ImageData) -> MembershipManifest:
@@ -37,6 +37,7 @@ def stage_split(run:Run, splits:DataSplits, manifest:MembershipManifest|None=Non
                 'n_control': len(man.control)}
     key = {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac],
            'protocol': c.mia.protocol, 'control': c.mia.control_frac, 'fp': splits.train.fingerprint()}
+    key |= {'classes': list(c.classes)} if c.classes else {}  # the names reach prompts and reports downstream
     res = run.stage('split', key if manifest is None else {'manifest': manifest.id()}, fn)
     man = MembershipManifest.load(run.dir('split')/'manifest.json')
     check_manifest(man, splits.train)
@@ -48,13 +49,19 @@ def _clean(m:dict) -> dict:
     keep = ('accuracy', 'balanced_accuracy', 'auroc', 'n', 'confusion_matrix', 'val', 'seconds')
     return {k: m[k] for k in keep if k in m}
 
+def run_tracking(run:Run, name:str):
+    "The `tracking` block of a run's fit `name`: `--log` under `--log_dir` (default `<out>/logs`), the config attached."
+    c = run.cfg
+    return tracking(c.log, Path(c.log_dir).expanduser() if c.log_dir else run.out/'logs', name, to_jsonable(c))
+
 def stage_teacher(run:Run, splits:DataSplits, man:MembershipManifest):
     "The Teacher: trained on the members, its epoch chosen on val, evaluated on test."
     c = run.cfg
     def fn(d):
         mcfg = run_model_config(c, splits, man, dp=True)
-        _, m = train_and_evaluate(splits, d, mcfg, c.train, train_idx=man.members, quiet=run.quiet, manifest=man,
-                                  fit_fn=run_fit(c))
+        with run_tracking(run, 'teacher'):
+            _, m = train_and_evaluate(splits, d, mcfg, c.train, train_idx=man.members, quiet=run.quiet, manifest=man,
+                                      fit_fn=run_fit(c))
         dp = ('epsilon', 'target_epsilon', 'delta', 'noise_multiplier', 'best_epoch')
         return _clean(m) | ({'dp': {k: m[k] for k in dp}} if c.dp.epsilon else {})
     key = {'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
@@ -120,8 +127,9 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
     mine = None if pool is None else pool.for_variant(variant)
     def fn(d):
         quiet = run.quiet or not dist.is_main()
-        learn = train_student(gen, teacher, run_members(splits, man).counts(), splits.val, gk, c.train,
-                              run_model_config(c, splits, man), pool=mine, quiet=quiet)
+        with run_tracking(run, f'student_{variant}'):
+            learn = train_student(gen, teacher, run_members(splits, man).counts(), splits.val, gk, c.train,
+                                  run_model_config(c, splits, man), pool=mine, quiet=quiet)
         if not dist.is_main(): return None  # every process sampled its share; the main one's Student counts
         m = evaluate(learn.model, splits.test, device=c.device)
         val = evaluate(learn.model, splits.val, device=c.device)

@@ -148,12 +148,17 @@ CASES = [
     ('manifest-text-indices', 'a membership manifest whose members are strings', ['mia', 'teacher={teacher}', '--data', '{tiny}', '--manifest', '{text_manifest}', '--out', '{out}'], 2, 'members must be image indices'),
     ('provenance-corrupt', "a classifier whose provenance records its size as text", ['mia', 'x={bad_prov}', '--data', '{tiny}', '--out', '{out}'], 2, 'its provenance record is corrupt (size)'),
     ('folder-three-per-class', 'an image folder with three images per class', ['data', '--data', '{three_per_class}', '--out', '{out}'], 2, 'too few images (6, per class [3, 3])'),
+    # tracking and torchvision data
+    ('log-unknown', '`--log comet` (not a tracker kr_nb has)', ['run', '--log', 'comet', '--out', '{out}'], 2, "argument --log: invalid choice: 'comet'"),
+    ('tv-typo', '`--data tv:MNSIT` (a typo of a torchvision name)', ['data', '--data', 'tv:MNSIT', '--out', '{out}'], 2, "no torchvision dataset 'MNSIT': did you mean tv:MNIST?"),
+    ('tv-bad-option', '`--data tv:FakeData:sizes=50` (an option its class does not take)', ['data', '--data', 'tv:FakeData:sizes=50', '--out', '{out}'], 2, "unexpected keyword argument 'sizes'"),
 ]
 
 # cases that need an environment variable: id, what, command, environment, exit status, message fragment
 ENV_CASES = [
     ('world-size-text', 'a malformed `RANK` from a launcher', ['data', '--out', '{out}'], {'RANK': 'x', 'WORLD_SIZE': '2'}, 2, "RANK='x' is not a whole number"),
     ('kr-nb-data-file', '`KR_NB_DATA` pointing at a file', ['data', '--data', 'breastmnist', '--out', '{out}'], {'KR_NB_DATA': '{existing}'}, 2, 'is a file: it must be a folder of dataset files'),
+    ('tv-offline-missing', '`--data tv:STL10` offline, its files not under --root', ['data', '--data', 'tv:STL10', '--root', '{out}/none', '--out', '{out}'], {'KR_NB_OFFLINE': '1'}, 2, 'is not in'),
 ]
 
 def run_env_case(case, files:dict, out:Path):

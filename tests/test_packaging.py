@@ -86,7 +86,7 @@ def test_no_example_cell_mixes_imports_with_code():
     assert not bad, bad
 
 # import name -> distribution name, where they differ
-DIST = {'sklearn': 'scikit-learn', 'skimage': 'scikit-image', 'PIL': 'pillow'}
+DIST = {'sklearn': 'scikit-learn', 'skimage': 'scikit-image', 'PIL': 'pillow', 'mlflow': 'mlflow-skinny'}
 STDLIB = set(sys.stdlib_module_names)
 
 def _imports(path):
@@ -99,7 +99,7 @@ def _imports(path):
 
 def test_every_third_party_import_is_declared():
     "A module that imports a package settings.ini does not declare breaks a clean install (a review found scipy undeclared)."
-    declared = {re.split(r'[<>=!~\[ ]', r)[0].lower() for r in (C['requirements'] + ' ' + C['pip_requirements'] + ' ' + C.get('hf_requirements', '')).split()}
+    declared = {re.split(r'[<>=!~\[ ]', r)[0].lower() for r in (C['requirements'] + ' ' + C['pip_requirements'] + ' ' + ' '.join(C.get(f'{x}_requirements', '') for x in ('hf', 'tensorboard', 'wandb', 'mlflow'))).split()}
     optional = {'timm', 'torchvision', 'nbdev', 'fastcore'}  # imported lazily for optional archs / dev only; fastcore comes with fastai
     missing = {}
     for m in (ROOT/'kr_nb').glob('*.py'):
