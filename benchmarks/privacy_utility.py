@@ -9,7 +9,9 @@ Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model B
 The Teacher row of each dataset and seed comes from its `kr` run (the Teacher trains on the members only, the same for
 every method at a seed). A cell whose run folder holds `metrics.json` from the config `kr_nb run` builds now is read,
 not run again; a killed benchmark resumes (and each run resumes its own stages); a cell run before a default changed
-runs again, and only the stages the change touches are recomputed. Writes `privacy_utility.csv` (one row per cell, with commit, command and machine), `privacy_utility.md` (mean ± s.d. over
+runs again, and only the stages the change touches are recomputed. Writes `privacy_utility.csv` (one row per cell, with commit, command and machine; each run folder's `benchmark.json`
+records the commit and machine that ran it), `stage_seconds.csv` (seconds per stage per cell), `tuning.csv` (the
+generator settings each run scored on val), `privacy_utility.md` (mean ± s.d. over
 seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
 error bars over seeds).
 
@@ -73,14 +75,22 @@ def run_cell(cmd:list, folder:Path, log:Path) -> float:
     if r.returncode: raise SystemExit(f"{' '.join(map(str, cmd))} failed (exit {r.returncode}); see {log}")
     return time.time() - t
 
-def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='', sha:str|None=None) -> list:
+PROVENANCE = 'benchmark.json'  # in each run folder: the commit and machine that ran the cell
+
+def provenance(folder:Path, sha:str|None=None) -> dict:
+    "The commit and machine that ran the cell in `folder` (recorded when it ran), else `sha` / this checkout's and this machine."
+    p = folder/PROVENANCE
+    return json.loads(p.read_text()) if p.exists() else {'commit': sha or commit(), 'machine': machine()}
+
+def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='', sha:str|None=None, prov:dict|None=None) -> list:
     "The Teacher row (from kr runs) and the method's row: accuracy and the headline attack on the target that method releases."
     from kr_nb.report import aop
     mia = m.get('mia', {}); h = mia.get('headline', 'lira_online'); out = []
+    prov = prov or {'commit': sha or commit(), 'machine': machine()}
     def row(name, clf, att):
         r = {'dataset': dataset, 'method': name, 'seed': seed, 'accuracy': clf['accuracy'], 'balanced_accuracy': clf['balanced_accuracy'], 'auroc': clf['auroc'],
              'seconds': round(sum(m['timings'].values()), 1), 'peak_memory_mb': m.get('peak_memory_mb'),
-             'commit': sha or commit(), 'command': cmd, 'machine': machine()}
+             'commit': prov['commit'], 'command': cmd, 'machine': prov['machine']}
         if att:
             r.update(mia_auc=att[h]['auc'], mia_auc_lo=att[h]['auc_ci'][0], mia_auc_hi=att[h]['auc_ci'][1], tpr_1pct=att[h]['tpr_at_1pct_fpr'],
                      tpr_01pct=att[h]['tpr_at_0.1pct_fpr'], aop=aop(clf['accuracy'], att[h]['auc']), headline=h)
@@ -93,6 +103,18 @@ def rows_of(m:dict, dataset:str, method:str, seed:int, cmd:str='', sha:str|None=
     if method.startswith('dp'): out.append(row(method, m['teacher'], rows_.get('teacher')))
     else: out.append(row(method, m['student'], rows_.get('student')))
     return out
+
+def stage_rows(m:dict, dataset:str, method:str, seed:int, prov:dict) -> list:
+    "One row per stage of a run: its seconds (0 where it was read from the cache of an earlier command)."
+    return [{'dataset': dataset, 'method': method, 'seed': seed, 'stage': k, 'seconds': v, **prov} for k, v in m['timings'].items()]
+
+def tuning_rows(folder:Path, dataset:str, method:str, seed:int, prov:dict) -> list:
+    "The generator-setting grid a run scored on val (one row per setting), the chosen one marked."
+    p = next(folder.glob('tuning-*/tuning.json'), None)
+    if p is None: return []
+    t = json.loads(p.read_text()); best = t.get('setting', {})
+    return [{'dataset': dataset, 'method': method, 'seed': seed, **r, 'chosen': all(r.get(k) == v for k, v in best.items()), **prov}
+            for r in t['table']]
 
 def summarise(rows:list, cmd:str) -> str:
     keys = ['accuracy', 'balanced_accuracy', 'auroc', 'mia_auc', 'tpr_1pct', 'tpr_01pct', 'aop', 'control_auc', 'seconds', 'peak_memory_mb', 'epsilon_spent']
@@ -134,7 +156,7 @@ if __name__ == '__main__':
     a = ap.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True); per_method = method_extras(a.method_extra)
     cells = [(d, me, int(s)) for d in a.datasets.split(',') for me in a.methods.split(',') for s in a.seeds.split(',')]
-    rows, t0 = [], time.time()
+    rows, stages, tunings, t0 = [], [], [], time.time()
     for i, (d, me, s) in enumerate(cells):
         folder = Path(a.runs)/data_name(d)/me/f"seed{s}"
         args = ['--data', d, '--seed', str(s), '--out', str(folder), '--quiet', *method_args(me, a), *shlex.split(a.extra), *per_method.get(me, [])]
@@ -142,10 +164,15 @@ if __name__ == '__main__':
             folder.parent.mkdir(parents=True, exist_ok=True)
             cmd = [*shlex.split(a.kr_nb), 'run', *args]
             dt = run_cell(cmd, folder, folder.parent/f"seed{s}.log")
+            (folder/PROVENANCE).write_text(json.dumps({'commit': a.commit or commit(), 'machine': machine()}))
             print(f"[{i + 1}/{len(cells)}] {d} {me} seed {s}: {dt / 60:.1f} min (total {(time.time() - t0) / 60:.0f} min)", flush=True)
-        if (folder/'metrics.json').exists(): rows += rows_of(json.loads((folder/'metrics.json').read_text()), data_name(d), me, s,
-                                                     shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]), a.commit)
+        if (folder/'metrics.json').exists():
+            m, prov = json.loads((folder/'metrics.json').read_text()), provenance(folder, a.commit)
+            rows += rows_of(m, data_name(d), me, s, shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]), prov=prov)
+            stages += stage_rows(m, data_name(d), me, s, prov); tunings += tuning_rows(folder, data_name(d), me, s, prov)
     write_csv(rows, out/'privacy_utility.csv', ('dataset', 'method', 'seed'))
+    write_csv(stages, out/'stage_seconds.csv', ('dataset', 'method', 'seed', 'stage', 'seconds'))
+    if tunings: write_csv(tunings, out/'tuning.csv', ('dataset', 'method', 'seed', 'checkpoint', 'scheduler', 'steps', 'guidance'))
     cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'privacy_utility.md').write_text(summarise(rows, cmd)); plot(rows, out)
     print((out/'privacy_utility.md').read_text())

@@ -11,8 +11,8 @@ import kr_nb
 from .core import *
 
 # %% auto #0
-__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility',
-           'attack_table', 'speed_table']
+__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
+           'plot_privacy_utility', 'attack_table', 'speed_table', 'stage_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -114,3 +114,41 @@ def speed_table(folder=None, name:str='privacy_utility') -> Table:
         out.append([ds, _method_name(me), mean_sd([r['seconds'] for r in rs], '.1f', 1/60),
                     mean_sd([r.get('peak_memory_mb') for r in rs], '.0f'), mc])
     return Table(['dataset', 'run', 'minutes', 'peak memory (MB)', 'machine'], out)
+
+# %% ../nbs/11_results.ipynb #c40c8cab
+def stage_table(folder=None, name:str='stage_seconds') -> Table:
+    "Seconds per stage (mean ± s.d. over seeds) of each dataset and method's runs, with the machine that ran them."
+    rows = read_rows(name, folder)
+    keys = list(dict.fromkeys((r['dataset'], r['method'], r['machine']) for r in rows))
+    stages = list(dict.fromkeys(r['stage'] for r in rows))
+    out = []
+    for ds, me, mc in keys:
+        rs = [r for r in rows if (r['dataset'], r['method'], r['machine']) == (ds, me, mc)]
+        secs = {s: [r['seconds'] for r in rs if r['stage'] == s] for s in stages}
+        out += [[ds, _method_name(me), s, len(v), mean_sd(v, '.0f'), mc] for s, v in secs.items() if v]
+    return Table(['dataset', 'run', 'stage', 'seeds', 'seconds', 'machine'], out)
+
+
+# %% ../nbs/11_results.ipynb #cc6e12b1
+SETTING = ('checkpoint', 'scheduler', 'steps', 'guidance', 'iterations', 'filter')  # tuning.csv's setting columns
+
+def tuning_result(dataset:str, method:str='kr', seed:int=0, folder=None, name:str='tuning') -> dict:
+    "One run's tuning grid from `tuning.csv`, as `tune` returns it (what `plot_tuning` draws)."
+    rows = [r for r in read_rows(name, folder) if (r['dataset'], r['method'], r['seed']) == (dataset, method, seed)]
+    if not rows: raise KrError(f"no {name} rows for {dataset} {method} seed {seed}")
+    keys = [k for k in SETTING if k != 'filter' and any(r.get(k) is not None for r in rows)]
+    best = next(r for r in rows if r['chosen'] in (True, 'True'))
+    return {'table': rows, 'best': best, 'setting': {k: best[k] for k in keys}, 'score': 'accuracy',
+            'commit': best.get('commit'), 'machine': best.get('machine')}
+
+def chosen_table(folder=None, name:str='tuning') -> Table:
+    "The setting each run chose on val, counted over seeds, per dataset and method."
+    rows = [r for r in read_rows(name, folder) if r['chosen'] in (True, 'True')]
+    keys = [k for k in SETTING if k != 'filter' and any(r.get(k) is not None for r in rows)]
+    count = {}
+    for r in rows: count.setdefault((r['dataset'], r['method'], *[r.get(k) for k in keys]), []).append(r['seed'])
+    out = [[*k[:2], ', '.join(f"{n}={v}" for n, v in zip(keys, k[2:]) if v is not None), len(s), mean_sd(
+            [r['val_accuracy'] for r in rows if (r['dataset'], r['method'], *[r.get(x) for x in keys]) == k])]
+           for k, s in count.items()]
+    return Table(['dataset', 'method', 'chosen setting', 'seeds', 'val accuracy'], out)
+
