@@ -63,6 +63,7 @@ class RunConfig:
     def __post_init__(self):
         check_fields(self)
         check_logger(self.log)
+        self.classes = tuple(self.classes)
         self.variants = () if tuple(self.variants) in ((), ('none',)) else tuple(self.variants)
         bad = set(self.variants) - set(VARIANTS)
         if bad: raise KrError(f"unknown Student variant(s) {sorted(bad)}: use {', '.join(VARIANTS)} or none")
