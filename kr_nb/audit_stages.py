@@ -11,7 +11,7 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import synthetic_like
-from .gkd import train_student
+from .gkd import train_student, gkd_key
 from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, attack_metrics, plot_roc
 from .memorization import nearest_members
 from .dp import DPConfig
@@ -115,7 +115,7 @@ def _lazy_shadows(run, splits, man, mcfg, tcfg, cfg, dp=None):
 def student_shadow_key(cfg, variant:str) -> dict:
     "What the Student's own shadows depend on besides the stages before them: mode, GKD recipe, training recipe, budget."
     c = cfg.mia
-    return ({'mode': c.student_shadows, 'gkd': asdict(replace(cfg.gkd, variant=variant)), 'train': any_device(cfg.train)}
+    return ({'mode': c.student_shadows, 'gkd': gkd_key(replace(cfg.gkd, variant=variant)), 'train': any_device(cfg.train)}
             | ({'budget': c.pipeline_budget} if c.student_shadows == 'pipeline' else {}))
 
 # %% ../nbs/09c_audit_stages.ipynb #ea99e773

@@ -17,11 +17,12 @@ from .classifier import *
 from .distributed import together, sharding, share, gather, is_main
 
 # %% auto #0
-__all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'DENOISER_TIMES', 'Generator',
-           'hub_card', 'push_generator', 'is_hub_id', 'pull_generator', 'Method', 'register_method', 'method_names',
-           'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble', 'shards_in_one',
-           'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig', 'tuning_score',
-           'Filtered', 'filtered', 'tune', 'plot_tuning', 'denoiser_attacks']
+__all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'REJECT_SPACES', 'DENOISER_TIMES',
+           'Generator', 'hub_card', 'push_generator', 'is_hub_id', 'pull_generator', 'Method', 'register_method',
+           'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
+           'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig',
+           'tuning_score', 'Filtered', 'filtered', 'tune', 'nearest_distances', 'embedder', 'FarFromMembers',
+           'reject_near_members', 'plot_tuning', 'denoiser_attacks']
 
 # %% ../nbs/02a_generator.ipynb #28c89675
 GENERATOR_JSON = 'generator.json'
@@ -404,6 +405,57 @@ def tune(gen:Generator, val:ImageData, teacher=None, cfg:TuneConfig|None=None, q
     setting = {k: best[k] for k in grid[0]}
     gen.use(setting)
     return {'table': rows, 'best': best, 'setting': setting, 'filter': best['filter'], 'score': score, 'selection_split': 'val', 'config': asdict(cfg)}
+
+# %% ../nbs/02a_generator.ipynb #69432088
+REJECT_SPACES = ('pixel', 'teacher')  # where distances to members are measured
+
+def nearest_distances(queries:np.ndarray, refs:np.ndarray) -> np.ndarray:
+    "Euclidean distance from each row of `queries` to its nearest row of `refs` (scikit-learn's exact search)."
+    from sklearn.neighbors import NearestNeighbors
+    return NearestNeighbors(n_neighbors=1).fit(refs).kneighbors(queries)[0][:, 0]
+
+def embedder(space:str, teacher=None, device=None):
+    "`ImageData` → vectors: flattened pixels in [0, 1], or the Teacher's penultimate features."
+    if space not in REJECT_SPACES: raise KrError(f"unknown rejection space {space!r}: use one of {', '.join(REJECT_SPACES)}")
+    if space == 'pixel': return lambda d: d.images.reshape(len(d), -1).astype(np.float32) / 255
+    if teacher is None: raise KrError("rejecting near members in the Teacher's feature space needs the Teacher")
+    return lambda d: features(teacher, d, device=device)
+
+
+# %% ../nbs/02a_generator.ipynb #9a1aeea1
+class FarFromMembers:
+    "Samples of `gen` no nearer a member than `threshold` (in `embed`'s space), nearer ones drawn again."
+    def __init__(self, gen, members:np.ndarray, threshold:float, embed, max_rounds:int=5): store_attr()
+    def __getattr__(self, k):  # the rest of the protocol: the wrapped generator's
+        if k == 'gen': raise AttributeError(k)
+        return getattr(self.gen, k)
+    def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
+        "One image per label at least `threshold` from every member (after `max_rounds` draws, the farthest one)."
+        labels = np.asarray(labels); need = np.arange(len(labels)); imgs, far = None, np.full(len(labels), -1.)
+        for r in range(self.max_rounds):
+            syn = self.gen.sample(labels[need], seed=seed + 104729 * (r + 1) if r else seed, progress=progress)
+            if imgs is None: imgs = np.zeros((len(labels),) + syn.images.shape[1:], np.uint8)
+            d = nearest_distances(self.embed(syn), self.members)
+            better = d > far[need]; imgs[need[better]], far[need[better]] = syn.images[better], d[better]
+            need = need[far[need] < self.threshold]
+            if not len(need): break
+        self.n_near = len(need)  # images kept although nearer than the threshold (the farthest of their draws)
+        return ImageData(imgs, labels, self.gen.classes, 'synthetic (far from members)')
+    def parts(self, labels) -> list:
+        "One part: which images are drawn again depends on the whole set (rejection sampling is not sharded)."
+        return [np.arange(len(labels))]
+
+
+# %% ../nbs/02a_generator.ipynb #7c200c0e
+def reject_near_members(gen, members:ImageData, unseen:ImageData, quantile:float, space:str='pixel', teacher=None,
+                        device=None, max_rounds:int=5):
+    "`gen` (quantile 0), else a view that re-draws images nearer a member than `quantile` of `unseen`'s distances."
+    if not quantile: return gen
+    if not 0 < quantile < 1: raise KrError(f"the rejection quantile must be in [0, 1), got {quantile}")
+    embed = embedder(space, teacher, device); mem = embed(members)
+    threshold = float(np.quantile(nearest_distances(embed(unseen), mem), quantile))
+    return FarFromMembers(gen, mem, threshold, embed, max_rounds)
+
 
 # %% ../nbs/02a_generator.ipynb #67973848
 def plot_tuning(res:dict, key:str|None=None):

@@ -17,7 +17,7 @@ from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source', 'GKDConfig',
-           'n_periods', 'student_epochs', 'train_student', 'sets_seen']
+           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -102,12 +102,17 @@ class GKDConfig:
     hard_weight: float = 0.       # share of the hard-label loss mixed into the soft one
     prefetch: bool = True         # regenerate mode: make the next set in a background thread while training
     student_steps: int = 140      # a Student's minimum optimiser steps: small sets get more epochs (0: train.epochs)
+    reject_quantile: float = 0.   # re-draw synthetic images nearer a member than this quantile of val's (0: off)
+    reject_space: str = 'pixel'   # where that distance is measured: 'pixel' or 'teacher' (penultimate features)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")
+        if not 0 <= self.reject_quantile < 1: raise KrError(f"reject_quantile must be in [0, 1), got {self.reject_quantile}")
+        if self.reject_space not in ('pixel', 'teacher'):
+            raise KrError(f"unknown reject_space {self.reject_space!r}: use 'pixel' or 'teacher'")
         if self.regenerate_every < 1: raise KrError(f"regenerate_every must be ≥ 1 epoch, got {self.regenerate_every}")
         if not self.temperature > 0: raise KrError(f"temperature must be > 0, got {self.temperature}")
         if self.loss not in ('kl', 'soft_ce'): raise KrError(f"unknown distillation loss {self.loss!r}: use 'kl' or 'soft_ce'")
@@ -153,3 +158,10 @@ def sets_seen(learn) -> tuple:
     cb = next((c for c in learn.cbs if isinstance(c, SyntheticData)), None)
     if cb is None or e is None: return e, 1
     return e, len({k for ep, k in cb.history if ep <= e})
+
+# %% ../nbs/07_gkd.ipynb #2aa0baa6
+def gkd_key(g:GKDConfig) -> dict:
+    "`g` as a cache key: the near-member rejection fields only when it is on (keys of runs without it unchanged)."
+    d = asdict(g)
+    if not g.reject_quantile: del d['reject_quantile'], d['reject_space']
+    return d

@@ -133,6 +133,8 @@ def shadow_pipeline(run:Run, splits:DataSplits, man:MembershipManifest, variant:
         stage_generator(sub, splits, sman, teacher)
         sgen, sres = stage_tuning(sub, splits, teacher)
         sgen = filtered(sgen, teacher, sres['filter'], c.device)
+        sgen = reject_near_members(sgen, run_members(splits, sman), splits.val, c.gkd.reject_quantile,
+                                   c.gkd.reject_space, teacher, c.device)
         spool = stage_pool(sub, splits, sman, sgen) if c.gkd.synthetic_mode == 'pool' else None
         return stage_student(sub, splits, sman, sgen, teacher, variant, spool)[0]
     return rerun
@@ -168,6 +170,8 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
         stage_generator(run, splits, man, teacher)
         gen, tune_res = stage_tuning(run, splits, teacher)
         gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen filter, for every later sample
+        gen = reject_near_members(gen, run_members(splits, man), splits.val, cfg.gkd.reject_quantile,
+                                  cfg.gkd.reject_space, teacher, cfg.device)  # off by default
         if dist.is_main() and (not (run.out/'samples.png').exists() or 'tuning' not in run.resumed):
             grid = gen.sample(balanced_labels(8, splits.n_classes), seed=cfg.seed)
             savefig(show_grid(grid, 8, f"{splits.name}: synthetic ({cfg.method}, tuned)"), run.out/'samples.png')

@@ -12,7 +12,7 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import n_periods, student_epochs, train_student
+from .gkd import n_periods, student_epochs, train_student, gkd_key
 from .memorization import visual_privacy, plot_closest_pairs
 from .engine import *
 from . import distributed as dist
@@ -114,7 +114,9 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
         pool = synthetic_like(gen, counts, seed=c.seed + 1, multiple=c.gkd.multiple * k, progress=not run.quiet)
         if dist.is_main(): save_npz(d/'pool.npz', images=pool.images, labels=pool.labels)
         return {'n': len(pool), 'slices': k}
-    run.stage('pool', {'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}, fn, parallel=True)  # sampling sharded
+    key = {'multiple': c.gkd.multiple, 'slices': k, 'seed': c.seed}
+    key |= {'reject': [c.gkd.reject_quantile, c.gkd.reject_space]} if c.gkd.reject_quantile else {}
+    run.stage('pool', key, fn, parallel=True)  # sampling sharded
     def read():
         with np.load(run.dir('pool')/'pool.npz', allow_pickle=False) as z:
             return Pool(ImageData(z['images'], z['labels'], splits.classes, 'synthetic pool'), k)
@@ -142,7 +144,7 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
                             'synthetic_seen': learn.n_synthetic_seen, 'epochs': learn.n_epoch,
                             'steps': learn.train_iter}
     name = f'student_{variant}'
-    key = {'gkd': asdict(gk), 'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
+    key = {'gkd': gkd_key(gk), 'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
     # regenerated sets: all processes sample
     res = run.stage(name, key, fn, kind='student', parallel=mine is None and dist.world() > 1)
     return run.load(name, lambda: load_classifier(run.dir(name)/'model', c.device)[0]), res
