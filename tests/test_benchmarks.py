@@ -84,3 +84,34 @@ def test_audit_study_rows_read_the_audit_or_the_power_study():
     st = audit_study.rows_of(m, 'power_study', 'digits', 100, 4, 'kr_nb run', 20.)
     assert {x['auc'] for x in st} == {.55} and {x['control_auc'] for x in st} == {''}
     assert 'AUC 0.600 ± 0.000' in audit_study.summary(rows)
+
+def _metrics(acc=0.9, t_acc=0.95, auc=0.55, ctl=0.5):
+    att = lambda a: {'auc': a, 'auc_ci': [a - .03, a + .03], 'tpr_at_1pct_fpr': .02, 'tpr_at_0.1pct_fpr': 0.}
+    clf = lambda a: {'accuracy': a, 'balanced_accuracy': a, 'auroc': .99}
+    return {'teacher': clf(t_acc), 'student': clf(acc), 'timings': {'split': 0., 'teacher': 10., 'generator': 90.},
+            'privacy': {'synthetic': {'ssim': {'mean': .3}}, 'reference': {'ssim': {'mean': .9}}},
+            'mia': {'headline': 'rmia_online', 'generator': {'distance': att(.6)},
+                    'rows': {'teacher': {'rmia_online': att(.6)}, 'student': {'rmia_online': att(auc)},
+                             'student (control)': {'rmia_online': att(ctl)}, 'teacher (control)': {'rmia_online': att(.5)}}}}
+
+def test_result_rows_carry_the_provenance_recorded_in_the_run_folder(tmp_path):
+    "A cell's commit and machine are the ones that ran it (benchmark.json), not the summarising checkout's."
+    (tmp_path/privacy_utility.PROVENANCE).write_text(json.dumps({'commit': 'abc1234', 'machine': 'box (2 CPU threads)'}))
+    prov = privacy_utility.provenance(tmp_path)
+    rows = privacy_utility.rows_of(_metrics(), 'digits', 'kr', 0, 'kr_nb run', prov=prov)
+    assert [r['method'] for r in rows] == ['teacher', 'kr'] and {r['commit'] for r in rows} == {'abc1234'}
+    assert privacy_utility.provenance(tmp_path/'none', 'f00')['commit'] == 'f00'  # not recorded: the one given
+    st = privacy_utility.stage_rows(_metrics(), 'digits', 'kr', 0, prov)
+    assert [(r['stage'], r['seconds']) for r in st] == [('split', 0.), ('teacher', 10.), ('generator', 90.)]
+    (tmp_path/'tuning-x').mkdir()
+    (tmp_path/'tuning-x'/'tuning.json').write_text(json.dumps({'setting': {'steps': 10, 'guidance': 2.}, 'table': [
+        {'steps': 10, 'guidance': 1., 'val_accuracy': .8}, {'steps': 10, 'guidance': 2., 'val_accuracy': .9}]}))
+    tu = privacy_utility.tuning_rows(tmp_path, 'digits', 'kr', 0, prov)
+    assert [r['chosen'] for r in tu] == [False, True] and tu[1]['commit'] == 'abc1234'
+
+def test_defence_rows_hold_what_issue_33_reports():
+    import defences
+    r = defences.defence_row(_metrics(acc=.9, t_acc=.95, auc=.55, ctl=.5), 'digits', 'rq50', 1, {'commit': 'c', 'machine': 'm'})
+    assert (r['defence'], r['seed'], r['headline']) == ('rq50', 1, 'rmia_online')
+    assert abs(r['gap_points'] - (-5.)) < 1e-9 and r['mia_auc'] == .55 and r['control_auc'] == .5 and r['control_hi'] == .53
+    assert r['gen_distance_auc'] == .6 and r['ssim_nearest_member'] == .3 and r['seconds'] == 100.
