@@ -416,7 +416,8 @@ def nearest_distances(queries:np.ndarray, refs:np.ndarray) -> np.ndarray:
 
 def embedder(space:str, teacher=None, device=None):
     "`ImageData` → vectors: flattened pixels in [0, 1], or the Teacher's penultimate features."
-    if space not in REJECT_SPACES: raise KrError(f"unknown rejection space {space!r}: use one of {', '.join(REJECT_SPACES)}")
+    if space not in REJECT_SPACES:
+        raise KrError(f"unknown rejection space {space!r}: use one of {', '.join(REJECT_SPACES)}")
     if space == 'pixel': return lambda d: d.images.reshape(len(d), -1).astype(np.float32) / 255
     if teacher is None: raise KrError("rejecting near members in the Teacher's feature space needs the Teacher")
     return lambda d: features(teacher, d, device=device)

@@ -12,7 +12,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
-           'plot_privacy_utility', 'attack_table', 'speed_table', 'stage_table', 'tuning_result', 'chosen_table']
+           'plot_privacy_utility', 'attack_table', 'defence_table', 'plot_defences', 'speed_table', 'stage_table',
+           'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -102,6 +103,44 @@ def attack_table(name:str, by:tuple, folder=None, cols:tuple=('auc', 'tpr_1pct')
     out = [[*k, len({r['seed'] for r in rs}), *[mean_sd([r.get(c) for r in rs]) for c in cols]]
            for k in keys for rs in [[r for r in rows if tuple(r[b] for b in by) == k]]]
     return Table([*by, 'seeds', *cols], out)
+
+# %% ../nbs/11_results.ipynb #504b0412
+def defence_table(folder=None, name:str='defences') -> Table:
+    "Per dataset and defence setting, over seeds: utility, the Student's headline AUC and its control, the generator."
+    rows = read_rows(name, folder)
+    keys = list(dict.fromkeys((r['dataset'], r['defence']) for r in rows))
+    out = []
+    for ds, de in keys:
+        rs = [r for r in rows if (r['dataset'], r['defence']) == (ds, de)]
+        col = lambda k, fmt='.3f', scale=1.: mean_sd([r.get(k) for r in rs], fmt, scale)
+        inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
+        out.append([ds, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
+                    col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
+                    col('ssim_nearest_member')])
+    return Table(['dataset', 'defence', 'seeds', 'Student acc. (%)', 'gap to Teacher (pts)', 'MIA AUC', 'control AUC',
+                  'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member'], out)
+
+def plot_defences(dataset:str, folder=None, name:str='defences'):
+    "Student accuracy against its headline MIA AUC for every defence setting tried (mean and s.d. over seeds)."
+    import matplotlib.pyplot as plt
+    rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset]
+    if not rows: raise KrError(f"no {name} rows for {dataset!r}")
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    for de in dict.fromkeys(r['defence'] for r in rows):
+        x = np.array([r['mia_auc'] for r in rows if r['defence'] == de], float)
+        y = np.array([r['accuracy'] for r in rows if r['defence'] == de], float) * 100
+        sd = lambda v: v.std(ddof=1) if len(v) > 1 else 0
+        ax.errorbar(x.mean(), y.mean(), xerr=sd(x), yerr=sd(y), fmt='o', capsize=3, label=f"{de} (n={len(x)})")
+    ctl = np.array([r['control_auc'] for r in rows], float)
+    ax.axvspan(ctl.mean() - ctl.std(ddof=1 if len(ctl) > 1 else 0), ctl.mean() + ctl.std(ddof=1 if len(ctl) > 1 else 0),
+               color='grey', alpha=.2, label='control AUC (± s.d.)')
+    t = np.array([r['teacher_accuracy'] for r in rows], float).mean() * 100
+    ax.axhline(t, color='k', ls=':', lw=1, label='Teacher accuracy')
+    ax.axhline(t - .5, color='r', ls=':', lw=1, label='Teacher − 0.5 pts')
+    ax.set(xlabel='Student: membership-inference AUC (headline attack)', ylabel='Student test accuracy (%)',
+           title=f"{dataset}: defences on selection seeds")
+    ax.legend(fontsize=6); fig.tight_layout()
+    return fig
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:
