@@ -2,7 +2,7 @@
 import json, re
 from pathlib import Path
 import pytest
-from kr_nb.results import RESULTS, headline_table, attack_table, speed_table, Table
+from kr_nb.results import RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table, Table
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -26,7 +26,9 @@ def test_results_page_is_the_files():
     "Every table the results page shows is one the result files give now (rerun tools/run_nbs.py after a benchmark)."
     now = [headline_table().md, attack_table('generator_attacks', ('dataset', 'method', 'attack')).md,
            attack_table('power_study', ('n_shadows', 'attack'), cols=('auc', 'tpr_1pct')).md,
-           attack_table('shadows', ('n_shadows', 'target', 'attack'), cols=('auc', 'tpr_1pct', 'control_auc')).md, speed_table().md]
+           attack_table('shadows', ('n_shadows', 'target', 'attack'), cols=('auc', 'tpr_1pct', 'control_auc')).md, speed_table().md,
+           stage_table().md, chosen_table().md]
+    if (RESULTS/'defences.csv').exists(): now.append(defence_table().md)
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
     assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
 

@@ -54,6 +54,8 @@ def keep(outputs) -> list:
 
 def run(path:Path, flags:set) -> bool:
     nb = read_nb(path)
+    for c in nb.cells:  # a cell that prints nothing must not keep what an older version of it printed
+        if c.cell_type == 'code': c['outputs'] = []
     sh = CaptureShell(path)
     cwd = os.getcwd()
     try:
