@@ -61,11 +61,10 @@ def test_wandb_offline_gets_each_epoch(tmp_path, monkeypatch):
 def test_a_tracker_not_installed_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, 'find_spec', lambda n, *a: None if n == 'wandb' else real(n, *a))
-    t = time.time()
     assert main(['run', '--out', str(tmp_path/'run'), '--log', 'wandb', *TEACHER]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count('\n') == 0 and "--log wandb needs the wandb package: pip install 'kr_nb[wandb]'" in err, err
-    assert not (tmp_path/'run').exists() and time.time() - t < 10
+    assert not (tmp_path/'run').exists()  # refused before the run folder (or anything else) was made
 
 def tiny_mnist(root, n=(120, 30), seed=0):
     "MNIST's four idx files where torchvision reads them (`root/MNIST/raw`): what --root points at for files on disk."
