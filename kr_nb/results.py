@@ -11,7 +11,7 @@ import kr_nb
 from .core import *
 
 # %% auto #0
-__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
+__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
            'plot_privacy_utility', 'attack_table', 'defence_table', 'plot_defences', 'speed_table', 'stage_table',
            'tuning_result', 'chosen_table']
 
@@ -60,20 +60,25 @@ DATASETS = ('digits', 'breastmnist', 'pneumoniamnist')
 
 def _method_name(m:str) -> str: return METHOD_NAMES.get(m, f"DP-SGD ε = {m[2:]}" if m.startswith('dp') else m)
 
-def headline_table(folder=None, name:str='privacy_utility') -> Table:
+MIN_SEEDS = 3  # a result is at least this many seeds: rows with fewer are named under the table, not in it
+
+def headline_table(folder=None, name:str='privacy_utility', min_seeds:int=MIN_SEEDS) -> Table:
     "Accuracy and the headline membership-inference AUC (with its control) per dataset and method, over seeds."
     rows = read_rows(name, folder)
     order = {'teacher': 0, 'kr': 1, 'bn': 2, 'tckr': 3}
     keys = sorted({(r['dataset'], r['method']) for r in rows},
                   key=lambda k: (DATASETS.index(k[0]) if k[0] in DATASETS else 9, k[0], order.get(k[1], 5), k[1]))
-    out = []
+    out, short = [], []
     for ds, me in keys:
         rs = [r for r in rows if r['dataset'] == ds and r['method'] == me]
+        n = len({r['seed'] for r in rs})
+        if n < min_seeds: short.append(f"{ds} {_method_name(me)} ({n})"); continue
         col = lambda k, fmt='.3f', scale=1.: mean_sd([r.get(k) for r in rs], fmt, scale)
-        out.append([ds, _method_name(me), len({r['seed'] for r in rs}), col('accuracy', '.2f', 100), col('mia_auc'),
-                    col('control_auc'), col('tpr_1pct', '.3f')])
+        out.append([ds, _method_name(me), n, col('accuracy', '.2f', 100), col('mia_auc'), col('control_auc'),
+                    col('tpr_1pct', '.3f')])
     heads = sorted({r.get('headline') for r in rows if r.get('headline')})
     note = f"Mean ± s.d. over seeds; headline attack: {', '.join(heads)}."
+    if short: note += f" Fewer than {min_seeds} seeds so far, so not in the table: {'; '.join(short)}."
     return Table(['dataset', 'model', 'seeds', 'accuracy (%)', 'MIA AUC', 'control AUC', 'TPR @ 1 % FPR'], out, note)
 
 # %% ../nbs/11_results.ipynb #619c0031
