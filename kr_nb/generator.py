@@ -353,22 +353,26 @@ def tuning_score(cfg:TuneConfig, val:ImageData) -> str:
 
 class Filtered:
     "Samples of `gen` whose `teacher` probability for their label is at least `threshold`, over-sampling until enough pass."
+    name = 'synthetic (filtered)'
     def __init__(self, gen, teacher, threshold:float, max_rounds:int=5, device=None): store_attr()
     def __getattr__(self, k):  # the rest of the protocol: the wrapped generator's
         if k == 'gen': raise AttributeError(k)
         return getattr(self.gen, k)
+    def score(self, syn:ImageData) -> np.ndarray:
+        "Per image, what must reach `threshold`: the Teacher's probability of its label."
+        return predict(self.teacher, syn, device=self.device)[np.arange(len(syn)), syn.labels]
     def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
-        "One image per label that passes the filter (where `max_rounds` of sampling find none, the most probable candidate)."
+        "One image per label that passes (where `max_rounds` of sampling find none, the best-scoring candidate)."
         labels = np.asarray(labels); need = np.arange(len(labels)); imgs, best = None, np.full(len(labels), -1.)
         for r in range(self.max_rounds):
             syn = self.gen.sample(labels[need], seed=seed + 7919 * r, progress=progress)
             if imgs is None: imgs = np.zeros((len(labels),) + syn.images.shape[1:], np.uint8)
-            p = predict(self.teacher, syn, device=self.device)[np.arange(len(need)), labels[need]]
+            p = self.score(syn)
             better = p > best[need]; imgs[need[better]], best[need[better]] = syn.images[better], p[better]
             need = need[best[need] < self.threshold]
             if not len(need): break
-        self.n_unfiltered = len(need)  # images that never passed (kept anyway: the most probable of their tries)
-        return ImageData(imgs, labels, self.gen.classes, 'synthetic (filtered)')
+        self.n_unfiltered = len(need)  # images that never passed (kept anyway: the best of their tries)
+        return ImageData(imgs, labels, self.gen.classes, self.name)
     def parts(self, labels) -> list:
         "One part: which images are re-sampled depends on the whole set (filtered sampling is not sharded)."
         return [np.arange(len(labels))]
@@ -424,27 +428,13 @@ def embedder(space:str, teacher=None, device=None):
 
 
 # %% ../nbs/02a_generator.ipynb #9a1aeea1
-class FarFromMembers:
-    "Samples of `gen` no nearer a member than `threshold` (in `embed`'s space), nearer ones drawn again."
+class FarFromMembers(Filtered):
+    "Samples of `gen` no nearer a member than `threshold` (in `embed`'s space), nearer ones drawn again (`Filtered`'s loop)."
+    name = 'synthetic (far from members)'
     def __init__(self, gen, members:np.ndarray, threshold:float, embed, max_rounds:int=5): store_attr()
-    def __getattr__(self, k):  # the rest of the protocol: the wrapped generator's
-        if k == 'gen': raise AttributeError(k)
-        return getattr(self.gen, k)
-    def sample(self, labels, seed:int=0, progress:bool=False) -> ImageData:
-        "One image per label at least `threshold` from every member (after `max_rounds` draws, the farthest one)."
-        labels = np.asarray(labels); need = np.arange(len(labels)); imgs, far = None, np.full(len(labels), -1.)
-        for r in range(self.max_rounds):
-            syn = self.gen.sample(labels[need], seed=seed + 104729 * (r + 1) if r else seed, progress=progress)
-            if imgs is None: imgs = np.zeros((len(labels),) + syn.images.shape[1:], np.uint8)
-            d = nearest_distances(self.embed(syn), self.members)
-            better = d > far[need]; imgs[need[better]], far[need[better]] = syn.images[better], d[better]
-            need = need[far[need] < self.threshold]
-            if not len(need): break
-        self.n_near = len(need)  # images kept although nearer than the threshold (the farthest of their draws)
-        return ImageData(imgs, labels, self.gen.classes, 'synthetic (far from members)')
-    def parts(self, labels) -> list:
-        "One part: which images are drawn again depends on the whole set (rejection sampling is not sharded)."
-        return [np.arange(len(labels))]
+    def score(self, syn:ImageData) -> np.ndarray:
+        "Per image, what must reach `threshold`: the distance to its nearest member."
+        return nearest_distances(self.embed(syn), self.members)
 
 
 # %% ../nbs/02a_generator.ipynb #7c200c0e
