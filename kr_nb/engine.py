@@ -26,7 +26,8 @@ def stage_graph(method:str='kr') -> dict:
     extra = {s: (prev,) for s, prev in zip(g.stages, ('split',) + tuple(g.stages))}
     gen_deps = (g.stages[-1] if g.stages else 'split',) + (('teacher',) if g.needs_teacher else ())
     return {'split': (), 'teacher': ('split',), **extra, 'generator': gen_deps,
-            'tuning': ('generator', 'teacher'), 'pool': ('tuning',), 'student': ('tuning', 'teacher', 'pool'),
+            'tuning': ('generator', 'teacher'), 'pool': ('tuning',), 'ensemble': ('split',),
+            'student': ('tuning', 'teacher', 'pool', 'ensemble'),
             'privacy': ('split', 'tuning', 'pool'), 'shadows': ('split', 'teacher'), 'control': ('split', 'teacher'),
             'mia_teacher': ('teacher', 'shadows', 'control'),
             'student_shadows': ('shadows', 'tuning', 'pool', 'student'),

@@ -21,8 +21,8 @@ __all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS'
            'Generator', 'hub_card', 'push_generator', 'is_hub_id', 'pull_generator', 'Method', 'register_method',
            'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
            'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig',
-           'tuning_score', 'Filtered', 'filtered', 'tune', 'nearest_distances', 'embedder', 'FarFromMembers',
-           'reject_near_members', 'plot_tuning', 'denoiser_attacks']
+           'tuning_score', 'Filtered', 'filtered', 'choose_setting', 'tune', 'nearest_distances', 'embedder',
+           'FarFromMembers', 'reject_near_members', 'plot_tuning', 'denoiser_attacks']
 
 # %% ../nbs/02a_generator.ipynb #28c89675
 GENERATOR_JSON = 'generator.json'
@@ -334,10 +334,12 @@ class TuneConfig:
     clf_width: int = 16       # width of the quick classifier (small ResNet)
     score: str = 'auto'       # val number that picks the setting (auto: accuracy on a balanced val, else AUROC or balanced accuracy)
     filters: tuple = (0.,)    # sample filters to try: the least Teacher probability of its label an image keeps (0: off)
+    tolerance: float = 0.     # take the earliest checkpoint, least guidance, scoring within this of the best (0: best)
     seed: int = 0             # random seed
     def __post_init__(self):
         check_fields(self)
         self.filters = tuple(self.filters)
+        if not 0 <= self.tolerance < 1: raise KrError(f"tolerance must be in [0, 1), got {self.tolerance}")
         for k in ('n_per_class', 'clf_epochs', 'clf_width'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
         if self.clf_steps < 0: raise KrError(f"clf_steps must be ≥ 0, got {self.clf_steps}")
@@ -393,6 +395,13 @@ def _score_setting(gen, labels, val, teacher, fv, cfg, device):
         if fv is not None: row['fd_teacher'] = frechet_distance(fv, features(teacher, syn, device=device))
     return row
 
+def choose_setting(rows:list, key:str, tolerance:float=0.) -> dict:
+    "The best row by `key` (ties: Teacher accuracy, FD); with `tolerance`: the earliest checkpoint, least guidance near it."
+    best = max(rows, key=lambda r: (r[key], r.get('teacher_accuracy', 0), -r.get('fd_teacher', 0)))
+    if not tolerance: return best
+    near = [r for r in rows if r[key] >= best[key] - tolerance]  # a privacy-aware choice: less training, less guidance
+    return min(near, key=lambda r: (r.get('checkpoint', 0), r.get('guidance', 0), -r[key]))
+
 def tune(gen:Generator, val:ImageData, teacher=None, cfg:TuneConfig|None=None, quiet:bool=False, device=None) -> dict:
     "Score every setting of `gen.settings()` (× sample-filter threshold) on the validation split; make the best current; return the table and the choice."
     cfg = cfg or TuneConfig(); device = device or getattr(gen.cfg, 'device', None)
@@ -405,7 +414,7 @@ def tune(gen:Generator, val:ImageData, teacher=None, cfg:TuneConfig|None=None, q
     rows, todo = [], [(s, f) for s in grid for f in cfg.filters]
     for s, f in (todo if quiet else progress_bar(todo, leave=False)):
         rows.append({**s, 'filter': f, **_score_setting(filtered(gen.use(s), teacher, f, device), labels, val, teacher, fv, cfg, device)})
-    best = max(rows, key=lambda r: (r[key], r.get('teacher_accuracy', 0), -r.get('fd_teacher', 0)))
+    best = choose_setting(rows, key, cfg.tolerance)
     setting = {k: best[k] for k in grid[0]}
     gen.use(setting)
     return {'table': rows, 'best': best, 'setting': setting, 'filter': best['filter'], 'score': score, 'selection_split': 'val', 'config': asdict(cfg)}

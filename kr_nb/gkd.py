@@ -17,7 +17,8 @@ from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source', 'GKDConfig',
-           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key']
+           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions', 'TeacherEnsemble',
+           'train_ensemble']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -104,9 +105,15 @@ class GKDConfig:
     student_steps: int = 140      # a Student's minimum optimiser steps: small sets get more epochs (0: train.epochs)
     reject_quantile: float = 0.   # re-draw synthetic images nearer a member than this quantile of val's (0: off)
     reject_space: str = 'pixel'   # where that distance is measured: 'pixel' or 'teacher' (penultimate features)
+    teachers: int = 1             # Teachers on disjoint parts of the members label the Students (1: the Teacher)
+    vote_sigma: float = 0.        # teachers > 1: noise σ on their votes, the noisy winner is the label (PATE; 0: off)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
+        if self.teachers < 1: raise KrError(f"teachers must be ≥ 1, got {self.teachers}")
+        if self.vote_sigma < 0: raise KrError(f"vote_sigma must be ≥ 0, got {self.vote_sigma}")
+        if self.vote_sigma and self.teachers < 2:
+            raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")
@@ -161,7 +168,49 @@ def sets_seen(learn) -> tuple:
 
 # %% ../nbs/07_gkd.ipynb #2aa0baa6
 def gkd_key(g:GKDConfig) -> dict:
-    "`g` as a cache key: the near-member rejection fields only when it is on (keys of runs without it unchanged)."
+    "`g` as a cache key: rejection and ensemble fields only when on (keys of runs without them unchanged)."
     d = asdict(g)
     if not g.reject_quantile: del d['reject_quantile'], d['reject_space']
+    if g.teachers == 1: del d['teachers'], d['vote_sigma']
     return d
+
+# %% ../nbs/07_gkd.ipynb #a021e448
+def partitions(labels, k:int, seed:int=0) -> list:
+    "`k` disjoint parts of `range(len(labels))`, stratified by label (each class dealt out in turn after a shuffle)."
+    labels = np.asarray(labels); rng = np.random.default_rng(seed); parts = [[] for _ in range(k)]
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        for j, i in enumerate(idx): parts[(j + c) % k].append(i)
+    return [np.sort(np.asarray(p, dtype=int)) for p in parts]
+
+# %% ../nbs/07_gkd.ipynb #2a96ac70
+class TeacherEnsemble(nn.Module):
+    "Teachers as one model: its softmax at `temperature` is their mean (with `sigma` > 0: PATE's noisy vote)."
+    def __init__(self, models, temperature:float=1., sigma:float=0., seed:int=0):
+        super().__init__()
+        self.models, self.T, self.sigma = nn.ModuleList(models), temperature, sigma
+        self.gen = torch.Generator().manual_seed(seed)
+    def probs(self, x):
+        "The aggregate label distribution of each image of `x`."
+        zs = torch.stack([m(x).float() for m in self.models])  # K × N × C
+        if not self.sigma: return (zs / self.T).softmax(-1).mean(0)
+        votes = F.one_hot(zs.argmax(-1), zs.shape[-1]).sum(0).float()
+        votes = votes + self.sigma * torch.randn(votes.shape, generator=self.gen).to(votes.device)
+        return F.one_hot(votes.argmax(-1), zs.shape[-1]).float()
+    def forward(self, x):  # logits whose softmax at T is `probs`
+        return self.T * self.probs(x).clamp_min(1e-8).log()
+
+# %% ../nbs/07_gkd.ipynb #518b1c91
+def train_ensemble(train:ImageData, val:ImageData, k:int, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
+                   seed:int=0, fit_fn=None) -> list:
+    "`k` Teachers, one per part of `partitions(train.labels, k)`, each with the recipe's optimiser steps (epochs × k)."
+    tcfg = tcfg or TrainConfig(); parts = partitions(train.labels, k, seed)
+    short = [j for j, p in enumerate(parts) if len(np.unique(train.labels[p])) < train.n_classes]
+    if short: raise KrError(f"--teachers {k}: part {short[0]} of {len(train)} members lacks a class (per class "
+                            f"{train.counts().tolist()}): use fewer Teachers")
+    fit_fn = fit_fn or (lambda tr, va, m, t: train_classifier(tr, va, m, t, quiet=True).model)
+    out = []
+    for j, p in enumerate(parts):
+        t = replace(tcfg, seed=tcfg.seed + 100 * (j + 1), epochs=max(1, round(tcfg.epochs * len(train) / len(p))))
+        out.append(fit_fn(train.subset(p), val, mcfg or model_config(train), t))
+    return out

@@ -12,7 +12,7 @@ from .data import *
 from .classifier import *
 from .generator import *
 from .gkd import GKDConfig, VARIANTS
-from .mia import MIAConfig
+from .mia import MIAConfig, shadow_plan
 from .dp import DPConfig
 from .engine import *
 from .stages import *
@@ -89,6 +89,17 @@ class RunConfig:
 # %% ../nbs/09_pipeline.ipynb #ac4d6037
 MAX_SIZE = 64  # larger images need an explicit --size (the default models are sized for 8–64 px)
 
+def _check_teachers(cfg:RunConfig, tr:ImageData, man:MembershipManifest, members:ImageData):
+    "Every Teacher of the ensemble (and of each Student shadow's) gets at least one image of every class."
+    k, sets = cfg.gkd.teachers, [('the members', members.counts())]  # counts: numpy arrays
+    if cfg.audit and cfg.mia.student_shadows != 'real':
+        idx, keep = shadow_plan(man, cfg.mia)
+        sets += [(f"shadow {j}'s members", tr.subset(idx[m]).counts()) for j, m in enumerate(keep)]
+    name, c = min(sets, key=lambda s: s[1].min())
+    if c.min() < k:
+        raise KrError(f"--teachers {k}: {name} have {c.min()} images of class {tr.classes[c.argmin()]!r}, "
+                      f"fewer than one per Teacher: use --teachers {max(int(c.min()), 1)} or fewer")
+
 def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     "Refuse, before any work, a run that would fail at a later stage; returns the manifest it will use."
     tr = splits.train
@@ -100,6 +111,7 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
     get_method(cfg.method).generator.preflight(cfg.gen)  # pretrained models it needs, before the Teacher trains
+    if cfg.variants and cfg.gkd.teachers > 1: _check_teachers(cfg, tr, man, members)
     if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
         px = (cfg.size or tr.size) ** 2 * tr.channels
         check_memory(int(cfg.gkd.multiple * n_slices(cfg, members.counts()) * len(members) * px),

@@ -12,14 +12,14 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import n_periods, student_epochs, train_student, gkd_key
+from .gkd import n_periods, student_epochs, train_student, gkd_key, partitions, train_ensemble, TeacherEnsemble
 from .memorization import visual_privacy, plot_closest_pairs
 from .engine import *
 from . import distributed as dist
 
 # %% auto #0
 __all__ = ['run_manifest', 'stage_split', 'run_tracking', 'stage_teacher', 'stage_generator', 'stage_tuning', 'n_slices',
-           'stage_pool', 'stage_student', 'stage_privacy']
+           'stage_pool', 'stage_ensemble', 'stage_student', 'stage_privacy']
 
 # %% ../nbs/09b_stages.ipynb #f8cc94f0
 def run_manifest(cfg, train:ImageData) -> MembershipManifest:
@@ -97,7 +97,9 @@ def stage_tuning(run:Run, splits:DataSplits, teacher):
         if dist.is_main():
             gen.save(d/'generator'); save_json(res, d/'tuning.json'); savefig(plot_tuning(res), d/'tuning.png')
         return {k: res[k] for k in ('setting', 'filter', 'score', 'best', 'selection_split')}
-    res = run.stage('tuning', {'tune': asdict(c.tune)}, fn, parallel=True)  # sampling sharded
+    key = asdict(c.tune)
+    if not c.tune.tolerance: del key['tolerance']  # keys of runs without it unchanged
+    res = run.stage('tuning', {'tune': key}, fn, parallel=True)  # sampling sharded
     return run.load('tuning', lambda: load_generator(run.dir('tuning')/'generator', c.device)), res
 
 # %% ../nbs/09b_stages.ipynb #ed0a07ed
@@ -122,15 +124,35 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
             return Pool(ImageData(z['images'], z['labels'], splits.classes, 'synthetic pool'), k)
     return run.load('pool', read)
 
+# %% ../nbs/09b_stages.ipynb #e053e3d9
+def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest) -> TeacherEnsemble:
+    "The Students' labeller when `gkd.teachers` > 1: Teachers on disjoint parts of the members, one model."
+    c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man)
+    def fn(d):
+        models = train_ensemble(tr, splits.val, g.teachers, mcfg, c.train, seed=c.seed)
+        parts, members = partitions(tr.labels, g.teachers, c.seed), np.asarray(man.members)
+        for j, (m, p) in enumerate(zip(models, parts)):
+            prov = provenance(splits.train, man, members[p], f'ensemble Teacher {j} (part {j} of the members)')
+            save_classifier(m, mcfg, d/f'teacher_{j:02d}', {'provenance': prov})
+        return {'n': len(models), 'members': [len(p) for p in parts],
+                'val_accuracy': [evaluate(m, splits.val, device=c.device)['accuracy'] for m in models]}
+    key = {'teachers': g.teachers, 'arch': c.arch, 'width': c.width, 'train': any_device(c.train), 'seed': c.seed}
+    run.stage('ensemble', key, fn)
+    def read():
+        ms = [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(g.teachers)]
+        return TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)
+    return run.load('ensemble', read)
+
 # %% ../nbs/09b_stages.ipynb #95dfacdf
 def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teacher, variant:str, pool:Pool|None=None):
     "Train and evaluate one Student variant (on the pool, or on sets sampled during training)."
     c = run.cfg; gk = replace(c.gkd, variant=variant)
     mine = None if pool is None else pool.for_variant(variant)
+    labeller = stage_ensemble(run, splits, man) if variant != 'hard' and gk.teachers > 1 else teacher
     def fn(d):
         quiet = run.quiet or not dist.is_main()
         with run_tracking(run, f'student_{variant}'):
-            learn = train_student(gen, teacher, run_members(splits, man).counts(), splits.val, gk, c.train,
+            learn = train_student(gen, labeller, run_members(splits, man).counts(), splits.val, gk, c.train,
                                   run_model_config(c, splits, man), pool=mine, quiet=quiet)
         if not dist.is_main(): return None  # every process sampled its share; the main one's Student counts
         m = evaluate(learn.model, splits.test, device=c.device)

@@ -152,6 +152,10 @@ CASES = [
     ('log-unknown', '`--log comet` (not a tracker kr_nb has)', ['run', '--log', 'comet', '--out', '{out}'], 2, "argument --log: invalid choice: 'comet'"),
     ('tv-typo', '`--data tv:MNSIT` (a typo of a torchvision name)', ['data', '--data', 'tv:MNSIT', '--out', '{out}'], 2, "no torchvision dataset 'MNSIT': did you mean tv:MNIST?"),
     ('tv-bad-option', '`--data tv:FakeData:sizes=50` (an option its class does not take)', ['data', '--data', 'tv:FakeData:sizes=50', '--out', '{out}'], 2, "unexpected keyword argument 'sizes'"),
+    # defences
+    ('vote-sigma-alone', '`--vote_sigma 2` without a Teacher ensemble', ['run', '--vote_sigma', '2', '--out', '{out}'], 2, 'set teachers ≥ 2'),
+    ('teachers-too-many', '`--teachers 40`, more Teachers than the members have images of a class (refused before any training)', ['run', '--data', '{tiny}', '--teachers', '40', '--out', '{out}', *TINY_RUN], 2, 'fewer than one per Teacher'),
+    ('tolerance-one', '`--tolerance 1` (the whole grid would be "near the best")', ['run', '--tolerance', '1', '--out', '{out}'], 2, 'tolerance must be in [0, 1)'),
 ]
 
 # cases that need an environment variable: id, what, command, environment, exit status, message fragment
