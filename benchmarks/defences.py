@@ -8,7 +8,9 @@ what the defence changes is recomputed.
 `--base` holds the plain runs (`<base>/<dataset>/kr/seed<s>`, as `privacy_utility.py` writes them); the defended runs go
 to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`: one row per (defence, seed), the plain run as defence
 `none`, with accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator
-channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds, commit, command and machine.
+channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; those not in
+`REUSED`, the ones a defence recomputes, so the plain run's row gives what they cost without it; the ensemble's own),
+commit, command and machine.
 Choose on seeds 0–2 (selection); report the chosen setting on fresh seeds 3–5.
 """
 import argparse, json, shlex, shutil, subprocess, sys, time
@@ -29,7 +31,9 @@ def defence_row(m:dict, dataset:str, defence:str, seed:int, prov:dict, cmd:str='
          'tpr_1pct': st['tpr_at_1pct_fpr'], 'teacher_mia_auc': mia['rows']['teacher'][h]['auc'],
          'ssim_nearest_member': m['privacy']['synthetic']['ssim']['mean'],
          'ssim_unseen_real': m['privacy']['reference']['ssim']['mean'],
-         'seconds': round(sum(m['timings'].values()), 1), 'command': cmd, **prov}
+         'seconds': round(sum(m['timings'].values()), 1),
+         'recomputed_seconds': round(sum(t for k, t in m['timings'].items() if k not in REUSED), 1),
+         'ensemble_seconds': m['timings'].get('ensemble', 0.), 'command': cmd, **prov}
     for k, v in mia.get('generator', {}).items(): r[f'gen_{k}_auc'] = v['auc']
     return r
 

@@ -121,9 +121,10 @@ def defence_table(folder=None, name:str='defences') -> Table:
         inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
         out.append([ds, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
                     col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
-                    col('ssim_nearest_member')])
+                    col('ssim_nearest_member'), col('recomputed_seconds', '.0f')])
     return Table(['dataset', 'defence', 'seeds', 'Student acc. (%)', 'gap to Teacher (pts)', 'MIA AUC', 'control AUC',
-                  'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member'], out)
+                  'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member',
+                  'seconds recomputed'], out)
 
 def plot_defences(dataset:str, folder=None, name:str='defences'):
     "Student accuracy against its headline MIA AUC for every defence setting tried (mean and s.d. over seeds)."

@@ -128,6 +128,8 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
 def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest) -> TeacherEnsemble:
     "The Students' labeller when `gkd.teachers` > 1: Teachers on disjoint parts of the members, one model."
     c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man)
+    fresh = lambda ms: TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)  # its noise starts anew per Student
+    if 'ensemble' in run.timings: return fresh(run._ensemble)  # loaded once per run
     def fn(d):
         models = train_ensemble(tr, splits.val, g.teachers, mcfg, c.train, seed=c.seed)
         parts, members = partitions(tr.labels, g.teachers, c.seed), np.asarray(man.members)
@@ -138,10 +140,9 @@ def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest) -> Teache
                 'val_accuracy': [evaluate(m, splits.val, device=c.device)['accuracy'] for m in models]}
     key = {'teachers': g.teachers, 'arch': c.arch, 'width': c.width, 'train': any_device(c.train), 'seed': c.seed}
     run.stage('ensemble', key, fn)
-    def read():
-        ms = [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(g.teachers)]
-        return TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)
-    return run.load('ensemble', read)
+    read = lambda: [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(g.teachers)]
+    run._ensemble = run.load('ensemble', read)
+    return fresh(run._ensemble)
 
 # %% ../nbs/09b_stages.ipynb #95dfacdf
 def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teacher, variant:str, pool:Pool|None=None):

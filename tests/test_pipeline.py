@@ -84,6 +84,23 @@ def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
     assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
     assert _no_time(m['student']) == _no_time(full_run[1]['student'])
 
+def test_teacher_ensemble_reuses_the_plain_run_and_shadows_it(full_run, tiny_data, tmp_path):
+    "`--teachers 2` recomputes only the Students and what reads them; distill and pipeline shadows get ensembles of their own."
+    out = tmp_path/'ens'; shutil.copytree(full_run[0], out)
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--teachers', '2'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
+    assert m['timings']['ensemble'] > 0 and m['config']['gkd']['teachers'] == 2
+    ens = [d for d in out.iterdir() if d.name.startswith('ensemble-')]
+    assert len(ens) == 1 and sorted(p.name for p in ens[0].glob('teacher_*')) == ['teacher_00', 'teacher_01']
+    assert m['student']['accuracy'] != full_run[1]['student']['accuracy'] or m['mia'] != full_run[1]['mia']
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--teachers', '2', '--student_shadows', 'pipeline'],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    sub = [d for d in out.glob('student_shadows-*/pipeline_*/ensemble-*')]
+    assert len(sub) == 2, sub  # each pipeline shadow labelled its Student with an ensemble on parts of its own members
+
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
     r = run_cli('run', '--data', tiny_data, '--out', tmp_path/'x', '--force', 'studnet')
     assert r.returncode == 2 and "unknown stage 'studnet'" in r.stderr and r.stderr.count('\n') == 1
