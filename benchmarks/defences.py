@@ -8,8 +8,8 @@ what the defence changes is recomputed.
 `--base` holds the plain runs (`<base>/<dataset>/kr/seed<s>`, as `privacy_utility.py` writes them); the defended runs go
 to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`: one row per (defence, seed), the plain run as defence
 `none`, with accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator
-channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; those not in
-`REUSED`, the ones a defence recomputes, so the plain run's row gives what they cost without it; the ensemble's own),
+channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it
+computed itself, i.e. what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's),
 commit, command and machine.
 Choose on seeds 0–2 (selection); report the chosen setting on fresh seeds 3–5.
 """
@@ -20,6 +20,10 @@ from audit_study import commit, machine
 from privacy_utility import PROVENANCE, provenance, write_csv
 
 REUSED = ('split', 'teacher', 'generator', 'tuning', 'shadows', 'control', 'mia_teacher', 'mia_generator')
+
+def recomputed(stage:str, m:dict) -> bool:
+    "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."
+    return stage not in m.get('resumed', ()) or stage not in REUSED
 
 def defence_row(m:dict, dataset:str, defence:str, seed:int, prov:dict, cmd:str='') -> dict:
     "The numbers issue 33 asks for, from one run's metrics."
@@ -32,7 +36,7 @@ def defence_row(m:dict, dataset:str, defence:str, seed:int, prov:dict, cmd:str='
          'ssim_nearest_member': m['privacy']['synthetic']['ssim']['mean'],
          'ssim_unseen_real': m['privacy']['reference']['ssim']['mean'],
          'seconds': round(sum(m['timings'].values()), 1),
-         'recomputed_seconds': round(sum(t for k, t in m['timings'].items() if k not in REUSED), 1),
+         'recomputed_seconds': round(sum(t for k, t in m['timings'].items() if recomputed(k, m)), 1),
          'ensemble_seconds': m['timings'].get('ensemble', 0.), 'command': cmd, **prov}
     for k, v in mia.get('generator', {}).items(): r[f'gen_{k}_auc'] = v['auc']
     return r

@@ -127,8 +127,9 @@ def load(self:Run, name:str, loader, force:str|None=None):
 
 # %% ../nbs/09a_engine.ipynb #9a805b85
 def any_device(c) -> dict:
-    "Config `c` as a cache key: its fields, with the device it ran on set to 'any'."
-    return {**asdict(c), 'device': 'any'} if 'device' in {f.name for f in fields(c)} else asdict(c)
+    "Config `c` as a cache key: its fields, the device set to 'any', less newer fields left off (`c.KEY_OPTIONAL`)."
+    d = {k: v for k, v in asdict(c).items() if v != getattr(c, 'KEY_OPTIONAL', {}).get(k, ...)}
+    return {**d, 'device': 'any'} if 'device' in d else d
 
 def run_members(splits:DataSplits, man:MembershipManifest) -> ImageData:
     "The members: the images the Teacher and the generator may see."

@@ -28,8 +28,10 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 @dataclass
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: two CPU cores, about 2 minutes at 16 px)."
+    KEY_OPTIONAL = {'train_size': 0}      # fields left out of cache keys at this value (the keys of older runs hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
+    train_size: int = 0                   # train and sample at this size, resized to the data's (0: the data's)
     n_classes: int = 10                   # classes (from the data)
     block_channels: tuple = (24, 48, 48)  # UNet channels per level
     layers_per_block: int = 1             # ResNet layers per UNet level
@@ -66,7 +68,12 @@ class KRConfig:
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
         if not n or min(self.block_channels) < 1: raise KrError(f"block_channels must be positive, got {self.block_channels}")
         if any(c % self.norm_groups for c in self.block_channels): raise KrError(f"block_channels {self.block_channels} must be multiples of norm_groups ({self.norm_groups})")
-        if self.size % 2**(n - 1): raise KrError(f"image size {self.size} must be divisible by {2**(n-1)} for {n} UNet levels: resize the data (e.g. --size {self.size // 2**(n-1) * 2**(n-1) or 2**(n-1)})")
+        if self.train_size and self.train_size < 4:
+            raise KrError(f"train_size must be 0 (the data's size) or ≥ 4 px, got {self.train_size}")
+        s, fix = (self.train_size, 'change it (e.g. --gen_train_size') if self.train_size else (self.size, 'resize the data (e.g. --size')
+        if s % 2**(n - 1):
+            raise KrError(f"image size {s} must be divisible by {2**(n-1)} for {n} UNet levels: "
+                          f"{fix} {s // 2**(n-1) * 2**(n-1) or 2**(n-1)})")
         for k in ('train_steps', 'bs', 'ckpt_every', 'timesteps', 'last_k', 'layers_per_block'):
             if getattr(self, k) < 1: raise KrError(f"{k} must be ≥ 1, got {getattr(self, k)}")
         if not self.lr > 0: raise KrError(f"lr must be > 0, got {self.lr}")
@@ -89,7 +96,8 @@ def make_unet(cfg:KRConfig) -> UNet2DModel:
     n = len(cfg.block_channels)
     down = tuple('AttnDownBlock2D' if (cfg.attention and i == n - 1) else 'DownBlock2D' for i in range(n))
     up = tuple(t.replace('Down', 'Up') for t in reversed(down))
-    return UNet2DModel(sample_size=cfg.size, in_channels=cfg.channels, out_channels=cfg.channels, block_out_channels=cfg.block_channels,
+    return UNet2DModel(sample_size=cfg.train_size or cfg.size, in_channels=cfg.channels, out_channels=cfg.channels,
+                       block_out_channels=cfg.block_channels,
                        layers_per_block=cfg.layers_per_block, down_block_types=down, up_block_types=up,
                        num_class_embeds=(cfg.n_classes + 1) * 2**len(cfg.aug), norm_num_groups=cfg.norm_groups)
 
@@ -184,7 +192,7 @@ def _prep(train:ImageData, cfg:KRConfig):
     if train.channels != cfg.channels or train.size != cfg.size:
         raise KrError(f"generator is for {cfg.size} px × {cfg.channels} channels, data is {train.size} px × {train.channels}: resize the data or the config")
     if train.n_classes != cfg.n_classes: raise KrError(f"generator has {cfg.n_classes} classes, data has {train.n_classes}")
-    x, y = train.tensors()
+    x, y = resize(train, cfg.train_size or None).tensors()  # at the UNet's size
     return x * 2 - 1, y
 
 def _save_checkpoint(out, unet, ema, opt, lrs, g, step):
@@ -207,7 +215,8 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
     cfg = self.cfg; dev = get_device(cfg.device); main = dist.is_main()
     if out is None and dist.world() > 1: raise KrError("a generator trained by several processes needs an `out` folder they all see")
     self.out = Path(out) if out else Path(tempfile.mkdtemp(prefix='kr_nb_gen_'))
-    meta = {'config': asdict(cfg), 'classes': self.classes, 'data': train.fingerprint()}
+    conf = {k: v for k, v in asdict(cfg).items() if k not in cfg.KEY_OPTIONAL or v != cfg.KEY_OPTIONAL[k]}
+    meta = {'config': conf, 'classes': self.classes, 'data': train.fingerprint()}
     if (self.out/'generator_train.json').exists():
         old = load_json(self.out/'generator_train.json')
         if old != to_jsonable(meta): raise KrError(f"{self.out} holds checkpoints of another config or data: use another --out folder")
@@ -288,7 +297,7 @@ def sample(self:KRGenerator, labels, seed:int=0, progress:bool=False, bs:int|Non
     imgs = sample_images(self.unet, labels, self.cfg.n_classes, sched, s['steps'], s['guidance'], seed, bs,
                          self.cfg.device, progress, only, self.cfg.mixed_precision)
     if only is not None: labels = labels[np.concatenate([self.parts(labels, bs)[k] for k in only])] if len(only) else labels[:0]
-    return ImageData(imgs, labels, self.classes, 'synthetic')
+    return resize(ImageData(imgs, labels, self.classes, 'synthetic'), self.cfg.size)  # from train_size, as the data was
 
 @patch
 def parts(self:KRGenerator, labels, bs:int|None=None) -> list:

@@ -128,7 +128,7 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
 def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest) -> TeacherEnsemble:
     "The Students' labeller when `gkd.teachers` > 1: Teachers on disjoint parts of the members, one model."
     c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man)
-    fresh = lambda ms: TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)  # its noise starts anew per Student
+    fresh = lambda ms: TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)  # its vote noise anew per Student
     if 'ensemble' in run.timings: return fresh(run._ensemble)  # loaded once per run
     def fn(d):
         models = train_ensemble(tr, splits.val, g.teachers, mcfg, c.train, seed=c.seed)
