@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from audit_study import commit, machine
 from privacy_utility import PROVENANCE, provenance, write_csv
 
-REUSED = ('split', 'teacher', 'generator', 'tuning', 'shadows', 'control', 'mia_teacher', 'mia_generator')
+# stages copied from the plain run: a copy is used only where the defended run's key for it is the same
+REUSED = ('split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'shadows', 'control', 'mia_teacher', 'mia_generator')
 
 def recomputed(stage:str, m:dict) -> bool:
     "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."
