@@ -18,9 +18,9 @@ except ImportError: fcntl = None  # Windows: run folders are not locked
 # %% auto #0
 __all__ = ['PRECISIONS', 'AMP_DTYPES', 'SEED_RANGE', 'HASHES', 'OWNER', 'STAGE_COMMANDS', 'KrError', 'set_seed', 'launch_env',
            'get_device', 'precision', 'in_test', 'to_jsonable', 'config_hash', 'kind_error', 'check_fields',
-           'write_error', 'atomic_write', 'save_torch', 'save_npz', 'save_safetensors', 'savefig', 'save_json',
-           'regular_file', 'load_json', 'file_sha256', 'record_hashes', 'verify_hashes', 'check_finite_weights',
-           'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn', 'ema_model']
+           'key_fields', 'write_error', 'atomic_write', 'save_torch', 'save_npz', 'save_safetensors', 'savefig',
+           'save_json', 'regular_file', 'load_json', 'file_sha256', 'record_hashes', 'verify_hashes',
+           'check_finite_weights', 'prepare_out', 'RunLock', 'claim_out', 'Timer', 'ema_avg_fn', 'ema_model']
 
 # %% ../nbs/00_core.ipynb #33c41d45
 class KrError(ValueError):
@@ -123,6 +123,12 @@ def check_fields(cfg):
             if isinstance(x, (float, np.floating)) and not math.isfinite(x): raise KrError(f"{f.name} must be a finite number, got {x}")
         if f.name == 'seed' and v is not None and not SEED_RANGE[0] <= v < SEED_RANGE[1]: raise KrError(f"seed must be in [0, 2**32), got {v}")
     return cfg
+
+# %% ../nbs/00_core.ipynb #ad90a6d5
+def key_fields(cfg) -> dict:
+    "`cfg`'s fields as a dict, less those of `cfg.KEY_OPTIONAL` left at their off value (keys of older runs hold)."
+    off = getattr(cfg, 'KEY_OPTIONAL', {})
+    return {k: v for k, v in dataclasses.asdict(cfg).items() if k not in off or v != off[k]}
 
 # %% ../nbs/00_core.ipynb #2dad4c29
 def _umask():

@@ -128,7 +128,7 @@ def load(self:Run, name:str, loader, force:str|None=None):
 # %% ../nbs/09a_engine.ipynb #9a805b85
 def any_device(c) -> dict:
     "Config `c` as a cache key: its fields, the device set to 'any', less newer fields left off (`c.KEY_OPTIONAL`)."
-    d = {k: v for k, v in asdict(c).items() if v != getattr(c, 'KEY_OPTIONAL', {}).get(k, ...)}
+    d = key_fields(c)
     return {**d, 'device': 'any'} if 'device' in d else d
 
 def run_members(splits:DataSplits, man:MembershipManifest) -> ImageData:

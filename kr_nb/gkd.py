@@ -202,15 +202,14 @@ class TeacherEnsemble(nn.Module):
 
 # %% ../nbs/07_gkd.ipynb #518b1c91
 def train_ensemble(train:ImageData, val:ImageData, k:int, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
-                   seed:int=0, fit_fn=None) -> list:
+                   seed:int=0) -> list:
     "`k` Teachers, one per part of `partitions(train.labels, k)`, each with the recipe's optimiser steps (epochs × k)."
     tcfg = tcfg or TrainConfig(); parts = partitions(train.labels, k, seed)
     short = [j for j, p in enumerate(parts) if len(np.unique(train.labels[p])) < train.n_classes]
     if short: raise KrError(f"--teachers {k}: part {short[0]} of {len(train)} members lacks a class (per class "
                             f"{train.counts().tolist()}): use fewer Teachers")
-    fit_fn = fit_fn or (lambda tr, va, m, t: train_classifier(tr, va, m, t, quiet=True).model)
     out = []
     for j, p in enumerate(parts):
         t = replace(tcfg, seed=tcfg.seed + 100 * (j + 1), epochs=max(1, round(tcfg.epochs * len(train) / len(p))))
-        out.append(fit_fn(train.subset(p), val, mcfg or model_config(train), t))
+        out.append(train_classifier(train.subset(p), val, mcfg or model_config(train), t, quiet=True).model)
     return out

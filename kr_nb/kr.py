@@ -215,8 +215,7 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
     cfg = self.cfg; dev = get_device(cfg.device); main = dist.is_main()
     if out is None and dist.world() > 1: raise KrError("a generator trained by several processes needs an `out` folder they all see")
     self.out = Path(out) if out else Path(tempfile.mkdtemp(prefix='kr_nb_gen_'))
-    conf = {k: v for k, v in asdict(cfg).items() if k not in cfg.KEY_OPTIONAL or v != cfg.KEY_OPTIONAL[k]}
-    meta = {'config': conf, 'classes': self.classes, 'data': train.fingerprint()}
+    meta = {'config': key_fields(cfg), 'classes': self.classes, 'data': train.fingerprint()}
     if (self.out/'generator_train.json').exists():
         old = load_json(self.out/'generator_train.json')
         if old != to_jsonable(meta): raise KrError(f"{self.out} holds checkpoints of another config or data: use another --out folder")
