@@ -39,15 +39,16 @@ class DistillLoss(nn.Module):
 
 # %% ../nbs/07_gkd.ipynb #9c6f7a1b
 class SoftTargets(Callback):
-    "Replace each training batch's targets by (Teacher soft labels at temperature T, hard labels); runs after augmentation."
-    order = 10
-    def __init__(self, teacher:nn.Module, temperature:float=1.):
-        self.teacher, self.T = teacher.eval(), temperature
+    "A training batch's targets: (the Teacher's soft labels at T, mixed with uniform by `smoothing`; hard labels)."
+    order = 10  # after augmentation
+    def __init__(self, teacher:nn.Module, temperature:float=1., smoothing:float=0.):
+        self.teacher, self.T, self.eps = teacher.eval(), temperature, smoothing
         for p in self.teacher.parameters(): p.requires_grad_(False)
     def before_fit(self): self.teacher.to(self.dls.device)
     def before_batch(self):
         if not self.training: return
         with torch.no_grad(): soft = (self.teacher(self.xb[0]).float() / self.T).softmax(1)
+        if self.eps: soft = (1 - self.eps) * soft + self.eps / soft.shape[1]
         self.learn.yb = (soft, self.yb[0])
 
 class SyntheticData(Callback):
@@ -107,11 +108,13 @@ class GKDConfig:
     reject_space: str = 'pixel'   # where that distance is measured: 'pixel' or 'teacher' (penultimate features)
     teachers: int = 1             # Teachers on disjoint parts of the members label the Students (1: the Teacher)
     vote_sigma: float = 0.        # teachers > 1: noise σ on their votes, the noisy winner is the label (PATE; 0: off)
+    soft_smoothing: float = 0.    # mix the soft labels with the uniform distribution by this share (0: off)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
         if self.teachers < 1: raise KrError(f"teachers must be ≥ 1, got {self.teachers}")
         if self.vote_sigma < 0: raise KrError(f"vote_sigma must be ≥ 0, got {self.vote_sigma}")
+        if not 0 <= self.soft_smoothing < 1: raise KrError(f"soft_smoothing must be in [0, 1), got {self.soft_smoothing}")
         if self.vote_sigma and self.teachers < 2:
             raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
@@ -150,7 +153,7 @@ def train_student(gen, teacher, counts, val:ImageData, cfg:GKDConfig|None=None, 
     else: source = regenerating_source(gen, counts, cfg.multiple, cfg.seed)
     first = source(0)
     cbs = []
-    if cfg.variant != 'hard': cbs.append(SoftTargets(teacher, cfg.temperature))
+    if cfg.variant != 'hard': cbs.append(SoftTargets(teacher, cfg.temperature, cfg.soft_smoothing))
     if k > 1: cbs.append(SyntheticData(source, cfg.regenerate_every, tcfg.bs, tcfg.seed, cfg.prefetch))
     hard_w = 1. if cfg.variant == 'hard' else cfg.hard_weight
     learn = make_learner(first, val, mcfg or model_config(first), tcfg, loss_func=DistillLoss(cfg.temperature, cfg.loss, hard_w, tcfg.label_smoothing), cbs=cbs)
@@ -172,6 +175,7 @@ def gkd_key(g:GKDConfig) -> dict:
     d = asdict(g)
     if not g.reject_quantile: del d['reject_quantile'], d['reject_space']
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
+    if not g.soft_smoothing: del d['soft_smoothing']
     return d
 
 # %% ../nbs/07_gkd.ipynb #a021e448

@@ -155,6 +155,7 @@ CASES = [
     # defences
     ('vote-sigma-alone', '`--vote_sigma 2` without a Teacher ensemble', ['run', '--vote_sigma', '2', '--out', '{out}'], 2, 'set teachers ≥ 2'),
     ('teachers-too-many', '`--teachers 40`, more Teachers than the members have images of a class (refused before any training)', ['run', '--data', '{tiny}', '--teachers', '40', '--out', '{out}', *TINY_RUN], 2, 'fewer than one per Teacher'),
+    ('soft-smoothing-one', '`--soft_smoothing 1` (soft labels all uniform: nothing left to learn)', ['run', '--soft_smoothing', '1', '--out', '{out}'], 2, 'soft_smoothing must be in [0, 1)'),
     ('tolerance-one', '`--tolerance 1` (the whole grid would be "near the best")', ['run', '--tolerance', '1', '--out', '{out}'], 2, 'tolerance must be in [0, 1)'),
 ]
 
