@@ -11,7 +11,8 @@ to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`: one row per (defence
 channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it
 computed itself, i.e. what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's),
 commit, command and machine.
-Choose on seeds 0–2 (selection); report the chosen setting on fresh seeds 3–5.
+Choose on seeds 0–2 (selection: val accuracy and the audit, `kr_nb.results.choose_defence`); report the chosen
+setting on fresh seeds 3–5 (`--seeds 3,4,5`).
 """
 import argparse, json, shlex, shutil, subprocess, sys, time
 from pathlib import Path
@@ -31,6 +32,8 @@ def defence_row(m:dict, dataset:str, defence:str, seed:int, prov:dict, cmd:str='
     mia = m['mia']; h = mia['headline']; st, ctl = mia['rows']['student'][h], mia['rows']['student (control)'][h]
     r = {'dataset': dataset, 'defence': defence, 'seed': seed, 'teacher_accuracy': m['teacher']['accuracy'],
          'accuracy': m['student']['accuracy'], 'gap_points': 100 * (m['student']['accuracy'] - m['teacher']['accuracy']),
+         'val_accuracy': m['student']['val']['accuracy'], 'teacher_val_accuracy': m['teacher']['val']['accuracy'],
+         'val_gap_points': 100 * (m['student']['val']['accuracy'] - m['teacher']['val']['accuracy']),
          'headline': h, 'mia_auc': st['auc'], 'mia_auc_lo': st['auc_ci'][0], 'mia_auc_hi': st['auc_ci'][1],
          'control_auc': ctl['auc'], 'control_lo': ctl['auc_ci'][0], 'control_hi': ctl['auc_ci'][1],
          'tpr_1pct': st['tpr_at_1pct_fpr'], 'teacher_mia_auc': mia['rows']['teacher'][h]['auc'],

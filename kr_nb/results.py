@@ -12,8 +12,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
-           'plot_privacy_utility', 'attack_table', 'defence_table', 'plot_defences', 'speed_table', 'stage_table',
-           'tuning_result', 'chosen_table']
+           'plot_privacy_utility', 'attack_table', 'defence_table', 'plot_defences', 'choose_defence', 'speed_table',
+           'stage_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -147,6 +147,23 @@ def plot_defences(dataset:str, folder=None, name:str='defences'):
            title=f"{dataset}: defences on selection seeds")
     ax.legend(fontsize=6); fig.tight_layout()
     return fig
+
+# %% ../nbs/11_results.ipynb #151f647b
+def choose_defence(dataset:str, folder=None, name:str='defences', seeds=(0, 1, 2), mean_gap:float=-0.5,
+                   worst_gap:float=-1.5) -> dict:
+    "The selection seeds' pick: within `mean_gap` val points of the Teacher, the least Student AUC over its control."
+    rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
+    out = {}
+    for de in dict.fromkeys(r['defence'] for r in rows):
+        rs = [r for r in rows if r['defence'] == de]; gaps = [r.get('val_gap_points') for r in rs]
+        if sorted(r['seed'] for r in rs) != sorted(seeds): continue  # a candidate has every selection seed
+        if not all(isinstance(g, (int, float)) for g in gaps): continue
+        out[de] = {'val_gap': float(np.mean(gaps)), 'worst_val_gap': float(min(gaps)),
+                   'excess_auc': float(np.mean([r['mia_auc'] - r['control_auc'] for r in rs]))}
+        out[de]['eligible'] = out[de]['val_gap'] >= mean_gap and out[de]['worst_val_gap'] >= worst_gap
+    if 'none' not in out: raise KrError(f"{name}: {dataset} has no plain run on every selection seed {list(seeds)}")
+    ok = [de for de, v in out.items() if v['eligible'] and v['excess_auc'] < out['none']['excess_auc']]
+    return {'chosen': min(ok, key=lambda de: out[de]['excess_auc']) if ok else 'none', 'settings': out}
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:

@@ -87,8 +87,8 @@ def test_audit_study_rows_read_the_audit_or_the_power_study():
 
 def _metrics(acc=0.9, t_acc=0.95, auc=0.55, ctl=0.5):
     att = lambda a: {'auc': a, 'auc_ci': [a - .03, a + .03], 'tpr_at_1pct_fpr': .02, 'tpr_at_0.1pct_fpr': 0.}
-    clf = lambda a: {'accuracy': a, 'balanced_accuracy': a, 'auroc': .99}
-    return {'teacher': clf(t_acc), 'student': clf(acc), 'timings': {'split': 0., 'teacher': 10., 'generator': 90.},
+    clf = lambda a, v: {'accuracy': a, 'balanced_accuracy': a, 'auroc': .99, 'val': {'accuracy': v}}
+    return {'teacher': clf(t_acc, .96), 'student': clf(acc, .93), 'timings': {'split': 0., 'teacher': 10., 'generator': 90.},
             'privacy': {'synthetic': {'ssim': {'mean': .3}}, 'reference': {'ssim': {'mean': .9}}},
             'mia': {'headline': 'rmia_online', 'generator': {'distance': att(.6)},
                     'rows': {'teacher': {'rmia_online': att(.6)}, 'student': {'rmia_online': att(auc)},
@@ -115,6 +115,7 @@ def test_defence_rows_hold_what_issue_33_reports():
     assert (r['defence'], r['seed'], r['headline']) == ('rq50', 1, 'rmia_online')
     assert abs(r['gap_points'] - (-5.)) < 1e-9 and r['mia_auc'] == .55 and r['control_auc'] == .5 and r['control_hi'] == .53
     assert r['gen_distance_auc'] == .6 and r['ssim_nearest_member'] == .3 and r['seconds'] == 100.
+    assert (r['val_accuracy'], r['teacher_val_accuracy']) == (.93, .96) and abs(r['val_gap_points'] + 3.) < 1e-9
     m = _metrics() | {'resumed': ['split', 'teacher', 'ensemble']}; m['timings'] |= {'ensemble': 40., 'student_gkd': 5.}
     r = defences.defence_row(m, 'digits', 't4', 0, {'commit': 'c', 'machine': 'm'})
     assert (r['seconds'], r['recomputed_seconds'], r['ensemble_seconds']) == (145., 135., 40.)  # split, teacher reused
