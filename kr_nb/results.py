@@ -149,19 +149,23 @@ def plot_defences(dataset:str, folder=None, name:str='defences'):
     return fig
 
 # %% ../nbs/11_results.ipynb #151f647b
-def choose_defence(dataset:str, folder=None, name:str='defences', seeds=(0, 1, 2), mean_gap:float=-0.5,
-                   worst_gap:float=-1.5) -> dict:
-    "The selection seeds' pick: within `mean_gap` val points of the Teacher, the least Student AUC over its control."
+def choose_defence(dataset:str, folder=None, name:str='defences', seeds=(0, 1, 2), mean_cost:float=0.5,
+                   worst_cost:float=1.5) -> dict:
+    "The selection seeds' pick: at most `mean_cost` val points below the plain Student, the least AUC over the control."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
+    by = {(r['defence'], r['seed']): r for r in rows}
+    if any(('none', s) not in by for s in seeds):
+        raise KrError(f"{name}: {dataset} has no plain run on every selection seed {list(seeds)}")
+    if not all(isinstance(r.get('val_accuracy'), (int, float)) for r in rows):
+        raise KrError(f"{name}: rows without val_accuracy: summarise again (benchmarks/defences.py --summarise_only)")
     out = {}
     for de in dict.fromkeys(r['defence'] for r in rows):
-        rs = [r for r in rows if r['defence'] == de]; gaps = [r.get('val_gap_points') for r in rs]
-        if sorted(r['seed'] for r in rs) != sorted(seeds): continue  # a candidate has every selection seed
-        if not all(isinstance(g, (int, float)) for g in gaps): continue
-        out[de] = {'val_gap': float(np.mean(gaps)), 'worst_val_gap': float(min(gaps)),
+        if any((de, s) not in by for s in seeds): continue  # a candidate has every selection seed
+        rs = [by[de, s] for s in seeds]
+        cost = [100 * (by['none', s]['val_accuracy'] - by[de, s]['val_accuracy']) for s in seeds]
+        out[de] = {'val_cost': float(np.mean(cost)), 'worst_val_cost': float(max(cost)),
                    'excess_auc': float(np.mean([r['mia_auc'] - r['control_auc'] for r in rs]))}
-        out[de]['eligible'] = out[de]['val_gap'] >= mean_gap and out[de]['worst_val_gap'] >= worst_gap
-    if 'none' not in out: raise KrError(f"{name}: {dataset} has no plain run on every selection seed {list(seeds)}")
+        out[de]['eligible'] = out[de]['val_cost'] <= mean_cost and out[de]['worst_val_cost'] <= worst_cost
     ok = [de for de, v in out.items() if v['eligible'] and v['excess_auc'] < out['none']['excess_auc']]
     return {'chosen': min(ok, key=lambda de: out[de]['excess_auc']) if ok else 'none', 'settings': out}
 
