@@ -11,9 +11,10 @@ import kr_nb
 from .core import *
 
 # %% auto #0
-__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SETTING', 'read_rows', 'mean_sd', 'Table', 'headline_table',
-           'plot_privacy_utility', 'attack_table', 'defence_table', 'plot_defences', 'choose_defence', 'speed_table',
-           'stage_table', 'tuning_result', 'chosen_table']
+__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'SETTING', 'read_rows',
+           'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
+           'plot_defences', 'choose_defence', 'choice_table', 'speed_table', 'stage_table', 'tuning_result',
+           'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -110,9 +111,11 @@ def attack_table(name:str, by:tuple, folder=None, cols:tuple=('auc', 'tpr_1pct')
     return Table([*by, 'seeds', *cols], out)
 
 # %% ../nbs/11_results.ipynb #504b0412
-def defence_table(folder=None, name:str='defences') -> Table:
-    "Per dataset and defence setting, over seeds: utility, the Student's headline AUC and its control, the generator."
-    rows = read_rows(name, folder)
+SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on the first, reported on the second
+
+def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
+    "Per dataset and defence setting, over `seeds`: utility, the Student's headline AUC and its control, the generator."
+    rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
     keys = list(dict.fromkeys((r['dataset'], r['defence']) for r in rows))
     out = []
     for ds, de in keys:
@@ -126,10 +129,10 @@ def defence_table(folder=None, name:str='defences') -> Table:
                   'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member',
                   'seconds recomputed'], out)
 
-def plot_defences(dataset:str, folder=None, name:str='defences'):
-    "Student accuracy against its headline MIA AUC for every defence setting tried (mean and s.d. over seeds)."
+def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS):
+    "Student accuracy against its headline MIA AUC for every defence setting tried (mean and s.d. over `seeds`)."
     import matplotlib.pyplot as plt
-    rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset]
+    rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     if not rows: raise KrError(f"no {name} rows for {dataset!r}")
     fig, ax = plt.subplots(figsize=(5, 3.4))
     for de in dict.fromkeys(r['defence'] for r in rows):
@@ -144,12 +147,12 @@ def plot_defences(dataset:str, folder=None, name:str='defences'):
     ax.axhline(t, color='k', ls=':', lw=1, label='Teacher accuracy')
     ax.axhline(t - .5, color='r', ls=':', lw=1, label='Teacher − 0.5 pts')
     ax.set(xlabel='Student: membership-inference AUC (headline attack)', ylabel='Student test accuracy (%)',
-           title=f"{dataset}: defences on selection seeds")
+           title=f"{dataset}: defences on seeds {', '.join(map(str, seeds))}")
     ax.legend(fontsize=6); fig.tight_layout()
     return fig
 
 # %% ../nbs/11_results.ipynb #151f647b
-def choose_defence(dataset:str, folder=None, name:str='defences', seeds=(0, 1, 2), mean_cost:float=0.5,
+def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
                    worst_cost:float=1.5) -> dict:
     "The selection seeds' pick: at most `mean_cost` val points below the plain Student, the least AUC over the control."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
@@ -168,6 +171,18 @@ def choose_defence(dataset:str, folder=None, name:str='defences', seeds=(0, 1, 2
         out[de]['eligible'] = out[de]['val_cost'] <= mean_cost and out[de]['worst_val_cost'] <= worst_cost
     ok = [de for de, v in out.items() if v['eligible'] and v['excess_auc'] < out['none']['excess_auc']]
     return {'chosen': min(ok, key=lambda de: out[de]['excess_auc']) if ok else 'none', 'settings': out}
+
+def choice_table(folder=None, name:str='defences') -> Table:
+    "`choose_defence` for every dataset of `name`: each candidate's val cost, its excess AUC, and the pick."
+    out, notes = [], []
+    for ds in dict.fromkeys(r['dataset'] for r in read_rows(name, folder)):
+        try: ch = choose_defence(ds, folder, name)
+        except KrError as e: notes.append(str(e)); continue
+        for de, v in ch['settings'].items():
+            out.append([ds, de, f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
+                        'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
+    return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control', 'within the mark',
+                  'pick'], out, ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:
