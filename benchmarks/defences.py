@@ -6,15 +6,15 @@ what the defence changes is recomputed.
                                   [--dataset digits] [--seeds 0,1,2] [--base runs/benchmark] [--runs runs/defence]
 
 `--base` holds the plain runs (`<base>/<dataset>/kr/seed<s>`, as `privacy_utility.py` writes them); the defended runs go
-to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`: one row per (defence, seed), the plain run as defence
-`none`, with accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator
-channel's attack AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it
-computed itself, i.e. what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's),
-commit, command and machine.
+to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`, keeping the rows of other seeds and settings already in it:
+one row per (defence, seed), the plain run as defence `none`, with accuracy, the headline attack's AUC, its control and
+TPR at 1 % FPR on the GKD Student, the generator channel's attack AUCs, the nearest-member SSIM of the synthetic pool,
+the run's seconds (all stages; the stages it computed itself, i.e. what a defence costs on top of what it reuses, the
+whole run for the plain row; the ensemble's), commit, command and machine.
 Choose on seeds 0–2 (selection: val accuracy and the audit, `kr_nb.results.choose_defence`); report the chosen
 setting on fresh seeds 3–5 (`--seeds 3,4,5`).
 """
-import argparse, json, shlex, shutil, subprocess, sys, time
+import argparse, csv, json, shlex, shutil, subprocess, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from audit_study import commit, machine
@@ -22,6 +22,15 @@ from privacy_utility import PROVENANCE, provenance, write_csv
 
 # stages copied from the plain run: a copy is used only where the defended run's key for it is the same
 REUSED = ('split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'shadows', 'control', 'mia_teacher', 'mia_generator')
+
+def merge_csv(rows:list, path:Path, key:tuple) -> int:
+    "Write `rows` into the CSV at `path`, keeping its rows of other `key`s (another call's seeds or settings); the count."
+    old = []
+    if path.exists():
+        with open(path, newline='') as f: old = list(csv.DictReader(f))
+    new = {tuple(str(r[k]) for k in key) for r in rows}
+    keep = [r for r in old if tuple(r.get(k, '') for k in key) not in new]
+    write_csv(keep + rows, path, key); return len(keep) + len(rows)
 
 def recomputed(stage:str, m:dict) -> bool:
     "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."
@@ -84,5 +93,5 @@ if __name__ == '__main__':
                 rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s, provenance(out),
                                         shlex.join(['kr_nb', 'run', *args])))
     Path(a.out).mkdir(parents=True, exist_ok=True)
-    write_csv(rows, Path(a.out)/'defences.csv', ('dataset', 'defence', 'seed'))
-    print(f"wrote {Path(a.out)/'defences.csv'} ({len(rows)} rows)")
+    n = merge_csv(rows, Path(a.out)/'defences.csv', ('dataset', 'defence', 'seed'))
+    print(f"wrote {Path(a.out)/'defences.csv'} ({len(rows)} rows of this call, {n} in all)")

@@ -1,5 +1,5 @@
 "The benchmark runners (benchmarks/*.py), on a tiny dataset: what they read, reuse and refuse."
-import json, subprocess, sys
+import csv, json, subprocess, sys
 from pathlib import Path
 import pytest
 from kr_nb.test_utils import tiny_npz
@@ -119,3 +119,12 @@ def test_defence_rows_hold_what_issue_33_reports():
     m = _metrics() | {'resumed': ['split', 'teacher', 'ensemble']}; m['timings'] |= {'ensemble': 40., 'student_gkd': 5.}
     r = defences.defence_row(m, 'digits', 't4', 0, {'commit': 'c', 'machine': 'm'})
     assert (r['seconds'], r['recomputed_seconds'], r['ensemble_seconds']) == (145., 135., 40.)  # split, teacher reused
+
+def test_defences_csv_keeps_the_rows_of_other_calls(tmp_path):
+    "Summarising seeds 3-5 does not wipe the selection seeds' rows; a row of the same key is replaced."
+    import defences
+    p = tmp_path/'defences.csv'; row = lambda de, s, auc: {'dataset': 'digits', 'defence': de, 'seed': s, 'mia_auc': auc}
+    assert defences.merge_csv([row('none', 0, .55), row('t4', 0, .54)], p, ('dataset', 'defence', 'seed')) == 2
+    assert defences.merge_csv([row('none', 3, .52), row('t4', 0, .50)], p, ('dataset', 'defence', 'seed')) == 3
+    rows = list(csv.DictReader(open(p)))
+    assert sorted((r['defence'], r['seed'], r['mia_auc']) for r in rows) == [('none', '0', '0.55'), ('none', '3', '0.52'), ('t4', '0', '0.5')]
