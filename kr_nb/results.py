@@ -63,12 +63,14 @@ def _method_name(m:str) -> str: return METHOD_NAMES.get(m, f"DP-SGD ε = {m[2:]}
 
 MIN_SEEDS = 3  # a result is at least this many seeds: rows with fewer are named under the table, not in it
 
+def _ds_order(ds:str) -> tuple: return (DATASETS.index(ds) if ds in DATASETS else 9, ds)
+
 def headline_table(folder=None, name:str='privacy_utility', min_seeds:int=MIN_SEEDS) -> Table:
     "Accuracy and the headline membership-inference AUC (with its control) per dataset and method, over seeds."
     rows = read_rows(name, folder)
     order = {'teacher': 0, 'kr': 1, 'bn': 2, 'tckr': 3}
     keys = sorted({(r['dataset'], r['method']) for r in rows},
-                  key=lambda k: (DATASETS.index(k[0]) if k[0] in DATASETS else 9, k[0], order.get(k[1], 5), k[1]))
+                  key=lambda k: (*_ds_order(k[0]), order.get(k[1], 5), k[1]))
     out, short = [], []
     for ds, me in keys:
         rs = [r for r in rows if r['dataset'] == ds and r['method'] == me]
@@ -116,7 +118,7 @@ SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on th
 def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
     "Per dataset and defence setting, over `seeds`: utility, the Student's headline AUC and its control, the generator."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
-    keys = list(dict.fromkeys((r['dataset'], r['defence']) for r in rows))
+    keys = sorted({(r['dataset'], r['defence']) for r in rows}, key=lambda k: (_ds_order(k[0]), k[1] != 'none', k[1]))
     out = []
     for ds, de in keys:
         rs = [r for r in rows if (r['dataset'], r['defence']) == (ds, de)]
