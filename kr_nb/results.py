@@ -183,8 +183,8 @@ def choice_table(folder=None, name:str='defences') -> Table:
         for de, v in ch['settings'].items():
             out.append([ds, de, f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
-    return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control', 'within the mark',
-                  'pick'], out, ' '.join(notes))
+    return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
+                  'within the mark', 'pick'], out, ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:
