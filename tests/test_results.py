@@ -2,8 +2,8 @@
 import json, re
 from pathlib import Path
 import pytest
-from kr_nb.results import RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
-                           choice_table, read_rows, FRESH_SEEDS, Table
+from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
+                           choice_table, read_rows, FRESH_SEEDS, Table)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
