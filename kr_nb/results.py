@@ -137,11 +137,12 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     if not rows: raise KrError(f"no {name} rows for {dataset!r}")
     fig, ax = plt.subplots(figsize=(5, 3.4))
-    for de in dict.fromkeys(r['defence'] for r in rows):
+    for i, de in enumerate(sorted({r['defence'] for r in rows}, key=lambda d: (d != 'none', d))):
         x = np.array([r['mia_auc'] for r in rows if r['defence'] == de], float)
         y = np.array([r['accuracy'] for r in rows if r['defence'] == de], float) * 100
         sd = lambda v: v.std(ddof=1) if len(v) > 1 else 0
-        ax.errorbar(x.mean(), y.mean(), xerr=sd(x), yerr=sd(y), fmt='o', capsize=3, label=f"{de} (n={len(x)})")
+        ax.errorbar(x.mean(), y.mean(), xerr=sd(x), yerr=sd(y), fmt='o', color=plt.cm.tab20(i % 20), capsize=3,
+                    label=f"{de} (n={len(x)})")  # 20 colours: no two settings alike
     ctl = np.array([r['control_auc'] for r in rows], float)
     ax.axvspan(ctl.mean() - ctl.std(ddof=1 if len(ctl) > 1 else 0), ctl.mean() + ctl.std(ddof=1 if len(ctl) > 1 else 0),
                color='grey', alpha=.2, label='control AUC (± s.d.)')
