@@ -181,7 +181,7 @@ def choice_table(folder=None, name:str='defences') -> Table:
     for ds in dict.fromkeys(r['dataset'] for r in read_rows(name, folder)):
         try: ch = choose_defence(ds, folder, name)
         except KrError as e: notes.append(str(e)); continue
-        for de, v in ch['settings'].items():
+        for de, v in sorted(ch['settings'].items(), key=lambda kv: (kv[0] != 'none', kv[0])):
             out.append([ds, de, f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
     return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
