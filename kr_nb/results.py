@@ -115,10 +115,12 @@ def attack_table(name:str, by:tuple, folder=None, cols:tuple=('auc', 'tpr_1pct')
 # %% ../nbs/11_results.ipynb #504b0412
 SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on the first, reported on the second
 
+def _plain_first(defence:str) -> tuple: return (defence != 'none', defence)  # the order defence settings are shown in
+
 def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
     "Per dataset and defence setting, over `seeds`: utility, the Student's headline AUC and its control, the generator."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
-    keys = sorted({(r['dataset'], r['defence']) for r in rows}, key=lambda k: (_ds_order(k[0]), k[1] != 'none', k[1]))
+    keys = sorted({(r['dataset'], r['defence']) for r in rows}, key=lambda k: (_ds_order(k[0]), _plain_first(k[1])))
     out = []
     for ds, de in keys:
         rs = [r for r in rows if (r['dataset'], r['defence']) == (ds, de)]
@@ -137,7 +139,7 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     if not rows: raise KrError(f"no {name} rows for {dataset!r}")
     fig, ax = plt.subplots(figsize=(5, 3.4))
-    for i, de in enumerate(sorted({r['defence'] for r in rows}, key=lambda d: (d != 'none', d))):
+    for i, de in enumerate(sorted({r['defence'] for r in rows}, key=_plain_first)):
         x = np.array([r['mia_auc'] for r in rows if r['defence'] == de], float)
         y = np.array([r['accuracy'] for r in rows if r['defence'] == de], float) * 100
         sd = lambda v: v.std(ddof=1) if len(v) > 1 else 0
@@ -181,7 +183,7 @@ def choice_table(folder=None, name:str='defences') -> Table:
     for ds in dict.fromkeys(r['dataset'] for r in read_rows(name, folder)):
         try: ch = choose_defence(ds, folder, name)
         except KrError as e: notes.append(str(e)); continue
-        for de, v in sorted(ch['settings'].items(), key=lambda kv: (kv[0] != 'none', kv[0])):
+        for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0])):
             out.append([ds, de, f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
     return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
