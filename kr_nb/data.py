@@ -20,7 +20,7 @@ from .core import *
 # %% auto #0
 __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'TV_SPLITS', 'EXPORT_FORMATS', 'DATASETS', 'PROTOCOLS', 'ImageData',
            'DataSplits', 'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels',
-           'stratified_subset', 'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs',
+           'stratified_subset', 'shrink', 'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs',
            'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv', 'dataset_card', 'export_images',
            'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest',
            'provenance', 'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders',
@@ -167,6 +167,21 @@ def stratified_subset(data:ImageData, n:int|float, seed:int=0):
     elif k < data.n_classes: idx = np.sort(np.random.default_rng(seed).choice(len(data), k, replace=False))
     else: idx = stratified_split(data, k, seed)[1]
     return data.subset(idx), idx
+
+# %% ../nbs/01_data.ipynb #190624e0
+def shrink(data:ImageData, size:int) -> ImageData:
+    "Downsize to `size` px by inverting `resize`'s upsampling: the images whose resize back is nearest (least squares)."
+    if size is None or size == data.size: return data
+    _check_size(size)
+    if size > data.size:
+        raise KrError(f"shrink only makes images smaller: {data.size} px to {size} px is an upsampling (use resize)")
+    eye = torch.eye(size)[:, None, None, :]  # one axis's basis: the resize is separable
+    up = F.interpolate(eye, size=(1, data.size), mode='bilinear', antialias=True, align_corners=False)[:, 0, 0, :].T
+    inv = torch.linalg.pinv(up)  # size × data.size: the least-squares inverse of one axis's upsampling
+    x = torch.from_numpy(data.images).permute(0, 3, 1, 2).float()
+    imgs = (inv @ x @ inv.T).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    return ImageData(imgs, data.labels, data.classes, data.name)
+
 
 # %% ../nbs/01_data.ipynb #654ac4db
 def load_digits_data(size:int=16, seed:int=0, val_frac:float=0.2, test_frac:float=0.2) -> DataSplits:

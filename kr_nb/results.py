@@ -81,7 +81,7 @@ def headline_table(folder=None, name:str='privacy_utility', min_seeds:int=MIN_SE
                     col('tpr_1pct', '.3f')])
     heads = sorted({r.get('headline') for r in rows if r.get('headline')})
     note = f"Mean ± s.d. over seeds; headline attack: {', '.join(heads)}."
-    if short: note += f" Fewer than {min_seeds} seeds so far, so not in the table: {'; '.join(short)}."
+    if short: note += f" Under {min_seeds} seeds, not in the table: {'; '.join(short)}."
     return Table(['dataset', 'model', 'seeds', 'accuracy (%)', 'MIA AUC', 'control AUC', 'TPR @ 1 % FPR'], out, note)
 
 # %% ../nbs/11_results.ipynb #619c0031
