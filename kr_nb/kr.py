@@ -192,7 +192,8 @@ def _prep(train:ImageData, cfg:KRConfig):
     if train.channels != cfg.channels or train.size != cfg.size:
         raise KrError(f"generator is for {cfg.size} px × {cfg.channels} channels, data is {train.size} px × {train.channels}: resize the data or the config")
     if train.n_classes != cfg.n_classes: raise KrError(f"generator has {cfg.n_classes} classes, data has {train.n_classes}")
-    x, y = shrink(train, cfg.train_size or None).tensors()  # at the UNet's size (undoing the data's resize)
+    n = cfg.train_size or None  # the UNet's size: shrunk by undoing the data's resize, or upsampled
+    x, y = (shrink if n and n < train.size else resize)(train, n).tensors()
     return x * 2 - 1, y
 
 def _save_checkpoint(out, unet, ema, opt, lrs, g, step):
