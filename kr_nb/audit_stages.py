@@ -11,7 +11,7 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import synthetic_like
-from .gkd import train_student, gkd_key, train_ensemble, TeacherEnsemble
+from .gkd import train_student, gkd_key, train_ensemble, n_teachers, labeller
 from .mia import MIAConfig, ShadowSet, train_shadows, train_control, audit, attack_metrics, plot_roc
 from .memorization import nearest_members
 from .dp import DPConfig
@@ -130,10 +130,10 @@ def stage_student_shadows(run:Run, splits:DataSplits, man:MembershipManifest, te
         t, members = teacher_shadows.models[j], teacher_shadows.idx[teacher_shadows.keep[j]]
         if mode == 'distill':
             mine = None if pool is None else pool.for_variant(variant)
-            if gk.teachers > 1 and variant != 'hard':  # the shadow's own ensemble, on parts of its members
-                ms = train_ensemble(splits.train.subset(members), splits.val, gk.teachers, mcfg, c.train,
-                                    seed=c.seed + 1000 + j)
-                t = TeacherEnsemble(ms, gk.temperature, gk.vote_sigma, seed=c.seed + 1000 + j)
+            if n_teachers(gk) > 1 and variant != 'hard':  # the shadow's own Teachers, on parts of its members
+                mine_m, sd = splits.train.subset(members), c.seed + 1000 + j
+                t = labeller(train_ensemble(mine_m, splits.val, n_teachers(gk), mcfg, c.train, seed=sd,
+                                            holdout=bool(gk.holdout_folds)), mine_m, gk, seed=sd)
             st = train_student(gen, t, counts, splits.val, replace(gk, seed=gk.seed + 1000 + j), c.train, mcfg, pool=mine, quiet=True).model
         else: st = rerun(d/f'pipeline_{j:02d}', j, t, members)
         save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})

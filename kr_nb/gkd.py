@@ -17,8 +17,8 @@ from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source', 'GKDConfig',
-           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions', 'TeacherEnsemble',
-           'train_ensemble']
+           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions', 'teacher_parts',
+           'TeacherEnsemble', 'train_ensemble', 'HeldOutTeachers', 'n_teachers', 'labeller']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -109,6 +109,7 @@ class GKDConfig:
     teachers: int = 1             # Teachers on disjoint parts of the members label the Students (1: the Teacher)
     vote_sigma: float = 0.        # teachers > 1: noise σ on their votes, the noisy winner is the label (PATE; 0: off)
     soft_smoothing: float = 0.    # mix the soft labels with the uniform distribution by this share (0: off)
+    holdout_folds: int = 0        # K ≥ 2: label each image by a Teacher trained without its nearest member's fold (0: off)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
@@ -117,6 +118,10 @@ class GKDConfig:
         if not 0 <= self.soft_smoothing < 1: raise KrError(f"soft_smoothing must be in [0, 1), got {self.soft_smoothing}")
         if self.vote_sigma and self.teachers < 2:
             raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
+        if self.holdout_folds < 0 or self.holdout_folds == 1:
+            raise KrError(f"holdout_folds must be 0 (off) or ≥ 2, got {self.holdout_folds}")
+        if self.holdout_folds and self.teachers > 1:
+            raise KrError("holdout_folds and teachers > 1 are two ways of labelling: use one of them")
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")
@@ -176,6 +181,7 @@ def gkd_key(g:GKDConfig) -> dict:
     if not g.reject_quantile: del d['reject_quantile'], d['reject_space']
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
     if not g.soft_smoothing: del d['soft_smoothing']
+    if not g.holdout_folds: del d['holdout_folds']
     return d
 
 # %% ../nbs/07_gkd.ipynb #a021e448
@@ -186,6 +192,11 @@ def partitions(labels, k:int, seed:int=0) -> list:
         idx = rng.permutation(np.flatnonzero(labels == c))
         for j, i in enumerate(idx): parts[(j + c) % k].append(i)
     return [np.sort(np.asarray(p, dtype=int)) for p in parts]
+
+def teacher_parts(labels, k:int, seed:int=0, holdout:bool=False) -> list:
+    "What each of `k` Teachers trains on: its part of `partitions` (`holdout`: every image but that part)."
+    parts = partitions(labels, k, seed)
+    return [np.setdiff1d(np.arange(len(labels)), p) for p in parts] if holdout else parts
 
 # %% ../nbs/07_gkd.ipynb #2a96ac70
 class TeacherEnsemble(nn.Module):
@@ -206,14 +217,51 @@ class TeacherEnsemble(nn.Module):
 
 # %% ../nbs/07_gkd.ipynb #518b1c91
 def train_ensemble(train:ImageData, val:ImageData, k:int, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
-                   seed:int=0) -> list:
-    "`k` Teachers, one per part of `partitions(train.labels, k)`, each with the recipe's optimiser steps (epochs × k)."
-    tcfg = tcfg or TrainConfig(); parts = partitions(train.labels, k, seed)
+                   seed:int=0, holdout:bool=False) -> list:
+    "`k` Teachers, one per part of `partitions(train.labels, k)` (`holdout`: on all but that part), each with the recipe's optimiser steps."
+    tcfg = tcfg or TrainConfig(); parts = teacher_parts(train.labels, k, seed, holdout)
     short = [j for j, p in enumerate(parts) if len(np.unique(train.labels[p])) < train.n_classes]
-    if short: raise KrError(f"--teachers {k}: part {short[0]} of {len(train)} members lacks a class (per class "
-                            f"{train.counts().tolist()}): use fewer Teachers")
+    if short:
+        opt, what = ('--holdout_folds', 'all members but part') if holdout else ('--teachers', 'part')
+        raise KrError(f"{opt} {k}: {what} {short[0]} of {len(train)} members lacks a class (per class "
+                      f"{train.counts().tolist()}): use fewer {'folds' if holdout else 'Teachers'}")
     out = []
     for j, p in enumerate(parts):
         t = replace(tcfg, seed=tcfg.seed + 100 * (j + 1), epochs=max(1, round(tcfg.epochs * len(train) / len(p))))
         out.append(train_classifier(train.subset(p), val, mcfg or model_config(train), t, quiet=True).model)
     return out
+
+# %% ../nbs/07_gkd.ipynb #a65af721
+class HeldOutTeachers(nn.Module):
+    "Leave-one-fold-out Teachers as one model: each image gets the logits of the Teacher without its nearest member's fold."
+    def __init__(self, models, members:ImageData, parts:list):
+        super().__init__()
+        if len(models) != len(parts): raise KrError(f"{len(models)} Teachers for {len(parts)} folds")
+        self.models = nn.ModuleList(models)
+        self.register_buffer('members', members.tensors()[0].flatten(1))  # pixels in [0, 1], as the models are fed
+        fold = torch.full((len(members),), -1, dtype=torch.long)
+        for j, p in enumerate(parts): fold[torch.as_tensor(np.asarray(p), dtype=torch.long)] = j
+        if (fold < 0).any(): raise KrError(f"{int((fold < 0).sum())} members are in no fold")
+        self.register_buffer('fold', fold)
+    def nearest_fold(self, x):
+        "The fold of each image's nearest member."
+        return self.fold[torch.cdist(x.float().flatten(1), self.members).argmin(1)]
+    def forward(self, x):
+        f, out = self.nearest_fold(x), None
+        for j, m in enumerate(self.models):
+            sel = f == j
+            if not sel.any(): continue
+            z = m(x[sel]).float()
+            if out is None: out = z.new_zeros(len(x), z.shape[1])
+            out[sel] = z
+        return out
+
+# %% ../nbs/07_gkd.ipynb #96604c40
+def n_teachers(g:GKDConfig) -> int:
+    "How many Teachers label the Students (1: the Teacher itself)."
+    return g.holdout_folds or g.teachers
+
+def labeller(models, members:ImageData, g:GKDConfig, seed:int=0) -> nn.Module:
+    "Teachers trained by `train_ensemble(members, …, n_teachers(g), seed=seed)` as the Students' labeller: held out or averaged."
+    if g.holdout_folds: return HeldOutTeachers(models, members, partitions(members.labels, g.holdout_folds, seed))
+    return TeacherEnsemble(models, g.temperature, g.vote_sigma, seed=seed)

@@ -11,7 +11,7 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import GKDConfig, VARIANTS
+from .gkd import GKDConfig, VARIANTS, n_teachers
 from .mia import MIAConfig, shadow_plan
 from .dp import DPConfig
 from .engine import *
@@ -90,13 +90,16 @@ class RunConfig:
 MAX_SIZE = 64  # larger images need an explicit --size (the default models are sized for 8–64 px)
 
 def _check_teachers(cfg:RunConfig, tr:ImageData, man:MembershipManifest, members:ImageData):
-    "Every Teacher of the ensemble (and of each Student shadow's) gets at least one image of every class."
-    k, sets = cfg.gkd.teachers, [('the members', members.counts())]  # counts: numpy arrays
+    "Every Teacher of the ensemble or held-out folds (and of each Student shadow's) gets at least one image of every class."
+    g = cfg.gkd; k, sets = n_teachers(g), [('the members', members.counts())]  # counts: numpy arrays
     if cfg.audit and cfg.mia.student_shadows != 'real':
         idx, keep = shadow_plan(man, cfg.mia)
         sets += [(f"shadow {j}'s members", tr.subset(idx[m]).counts()) for j, m in enumerate(keep)]
     name, c = min(sets, key=lambda s: s[1].min())
-    if c.min() < k:
+    if g.holdout_folds and c.min() < 2:  # a class of one image: the Teacher without its fold lacks the class
+        raise KrError(f"--holdout_folds {k}: {name} have 1 image of class {tr.classes[c.argmin()]!r}, so the Teacher "
+                      "without its fold never sees the class: use more data or turn --holdout_folds off")
+    if not g.holdout_folds and c.min() < k:
         raise KrError(f"--teachers {k}: {name} have {c.min()} images of class {tr.classes[c.argmin()]!r}, "
                       f"fewer than one per Teacher: use --teachers {max(int(c.min()), 1)} or fewer")
 
@@ -111,7 +114,7 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
     for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
     get_method(cfg.method).generator.preflight(cfg.gen)  # pretrained models it needs, before the Teacher trains
-    if cfg.variants and cfg.gkd.teachers > 1: _check_teachers(cfg, tr, man, members)
+    if cfg.variants and n_teachers(cfg.gkd) > 1: _check_teachers(cfg, tr, man, members)
     if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
         px = (cfg.size or tr.size) ** 2 * tr.channels
         check_memory(int(cfg.gkd.multiple * n_slices(cfg, members.counts()) * len(members) * px),

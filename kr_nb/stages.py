@@ -12,7 +12,8 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import n_periods, student_epochs, train_student, gkd_key, partitions, train_ensemble, TeacherEnsemble
+from .gkd import (n_periods, student_epochs, train_student, gkd_key, teacher_parts, train_ensemble, n_teachers,
+                   labeller)
 from .memorization import visual_privacy, plot_closest_pairs
 from .engine import *
 from . import distributed as dist
@@ -125,22 +126,24 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
     return run.load('pool', read)
 
 # %% ../nbs/09b_stages.ipynb #e053e3d9
-def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest) -> TeacherEnsemble:
-    "The Students' labeller when `gkd.teachers` > 1: Teachers on disjoint parts of the members, one model."
-    c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man)
-    fresh = lambda ms: TeacherEnsemble(ms, g.temperature, g.vote_sigma, seed=c.seed)  # its vote noise anew per Student
+def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest):
+    "The Students' labeller when several Teachers label them (`gkd.teachers` > 1 or `gkd.holdout_folds`), one model."
+    c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man); k = n_teachers(g)
+    fresh = lambda ms: labeller(ms, tr, g, seed=c.seed)  # a noisy vote's noise anew per Student
     if 'ensemble' in run.timings: return fresh(run._ensemble)  # loaded once per run
     def fn(d):
-        models = train_ensemble(tr, splits.val, g.teachers, mcfg, c.train, seed=c.seed)
-        parts, members = partitions(tr.labels, g.teachers, c.seed), np.asarray(man.members)
+        hold = bool(g.holdout_folds)
+        models = train_ensemble(tr, splits.val, k, mcfg, c.train, seed=c.seed, holdout=hold)
+        parts, members = teacher_parts(tr.labels, k, c.seed, hold), np.asarray(man.members)
         for j, (m, p) in enumerate(zip(models, parts)):
-            prov = provenance(splits.train, man, members[p], f'ensemble Teacher {j} (part {j} of the members)')
+            what = f'all members but fold {j}' if hold else f'part {j} of the members'
+            prov = provenance(splits.train, man, members[p], f'ensemble Teacher {j} ({what})')
             save_classifier(m, mcfg, d/f'teacher_{j:02d}', {'provenance': prov})
         return {'n': len(models), 'members': [len(p) for p in parts],
                 'val_accuracy': [evaluate(m, splits.val, device=c.device)['accuracy'] for m in models]}
-    key = {'teachers': g.teachers, 'arch': c.arch, 'width': c.width, 'train': any_device(c.train), 'seed': c.seed}
-    run.stage('ensemble', key, fn)
-    read = lambda: [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(g.teachers)]
+    key = {'teachers': k, 'arch': c.arch, 'width': c.width, 'train': any_device(c.train), 'seed': c.seed}
+    run.stage('ensemble', key | ({'holdout': True} if g.holdout_folds else {}), fn)
+    read = lambda: [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(k)]
     run._ensemble = run.load('ensemble', read)
     return fresh(run._ensemble)
 
@@ -149,11 +152,11 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
     "Train and evaluate one Student variant (on the pool, or on sets sampled during training)."
     c = run.cfg; gk = replace(c.gkd, variant=variant)
     mine = None if pool is None else pool.for_variant(variant)
-    labeller = stage_ensemble(run, splits, man) if variant != 'hard' and gk.teachers > 1 else teacher
+    labels_by = stage_ensemble(run, splits, man) if variant != 'hard' and n_teachers(gk) > 1 else teacher
     def fn(d):
         quiet = run.quiet or not dist.is_main()
         with run_tracking(run, f'student_{variant}'):
-            learn = train_student(gen, labeller, run_members(splits, man).counts(), splits.val, gk, c.train,
+            learn = train_student(gen, labels_by, run_members(splits, man).counts(), splits.val, gk, c.train,
                                   run_model_config(c, splits, man), pool=mine, quiet=quiet)
         if not dist.is_main(): return None  # every process sampled its share; the main one's Student counts
         m = evaluate(learn.model, splits.test, device=c.device)

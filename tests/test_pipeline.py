@@ -101,6 +101,21 @@ def test_teacher_ensemble_reuses_the_plain_run_and_shadows_it(full_run, tiny_dat
     sub = [d for d in out.glob('student_shadows-*/pipeline_*/ensemble-*')]
     assert len(sub) == 2, sub  # each pipeline shadow labelled its Student with an ensemble on parts of its own members
 
+def test_holdout_folds_reuse_the_plain_run_and_shadow_it(full_run, tiny_data, tmp_path):
+    "`--holdout_folds 3`: leave-one-fold-out Teachers label the Students (only they and what reads them recomputed)."
+    out = tmp_path/'hold'; shutil.copytree(full_run[0], out)
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--holdout_folds', '3'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
+    assert m['timings']['ensemble'] > 0 and m['config']['gkd']['holdout_folds'] == 3
+    ens = [d for d in out.iterdir() if d.name.startswith('ensemble-')]
+    assert len(ens) == 1 and sorted(p.name for p in ens[0].glob('teacher_*')) == ['teacher_00', 'teacher_01', 'teacher_02']
+    seen = [set(json.loads((ens[0]/f'teacher_0{j}'/CONFIG).read_text())['provenance']['train_indices']) for j in range(3)]
+    members = set().union(*seen)
+    assert all(len(members - s) > 0 for s in seen) and sum(len(members - s) for s in seen) == len(members)  # each left out once
+    assert m['mia'] != full_run[1]['mia']  # the Student and its distill shadows were labelled anew
+
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
     r = run_cli('run', '--data', tiny_data, '--out', tmp_path/'x', '--force', 'studnet')
     assert r.returncode == 2 and "unknown stage 'studnet'" in r.stderr and r.stderr.count('\n') == 1
