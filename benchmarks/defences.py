@@ -6,11 +6,14 @@ what the defence changes is recomputed.
                                   [--dataset digits] [--seeds 0,1,2] [--base runs/benchmark] [--runs runs/defence]
 
 `--base` holds the plain runs (`<base>/<dataset>/kr/seed<s>`, as `privacy_utility.py` writes them); the defended runs go
-to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`, keeping the rows of other seeds and settings already in it:
-one row per (defence, seed), the plain run as defence `none`, with accuracy, the headline attack's AUC, its control and
-TPR at 1 % FPR on the GKD Student, the generator channel's attack AUCs, the nearest-member SSIM of the synthetic pool,
-the run's seconds (all stages; the stages it computed itself, i.e. what a defence costs on top of what it reuses, the
-whole run for the plain row; the ensemble's), commit, command and machine.
+to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`, keeping the rows of other seeds, settings and plain runs
+already in it: one row per (defence, seed, plain run), the plain run as defence `none`. A plain run is told by its
+Teacher's audit AUC (`teacher_mia_auc`, shared by every run on top of it), so a seed rerun on another machine adds rows
+beside the first machine's, and `choose_defence` compares each defended run with its own plain run. Each row has the
+accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator channel's attack
+AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it computed itself, i.e.
+what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's), commit, command and
+machine.
 Choose on seeds 0–2 (selection: val accuracy and the audit, `kr_nb.results.choose_defence`); report the chosen
 setting on fresh seeds 3–5 (`--seeds 3,4,5`).
 """
@@ -21,6 +24,7 @@ from audit_study import commit, machine
 from privacy_utility import PROVENANCE, provenance, write_csv
 
 # stages copied from the plain run: a copy is used only where the defended run's key for it is the same
+KEY = ('dataset', 'defence', 'seed', 'teacher_mia_auc')  # a row's key: its plain run is told by its Teacher's audit AUC
 REUSED = ('split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'shadows', 'control', 'mia_teacher', 'mia_generator')
 
 def merge_csv(rows:list, path:Path, key:tuple) -> int:
@@ -93,5 +97,5 @@ if __name__ == '__main__':
                 rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s, provenance(out),
                                         shlex.join(['kr_nb', 'run', *args])))
     Path(a.out).mkdir(parents=True, exist_ok=True)
-    n = merge_csv(rows, Path(a.out)/'defences.csv', ('dataset', 'defence', 'seed'))
+    n = merge_csv(rows, Path(a.out)/'defences.csv', KEY)
     print(f"wrote {Path(a.out)/'defences.csv'} ({len(rows)} rows of this call, {n} in all)")

@@ -157,22 +157,27 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     return fig
 
 # %% ../nbs/11_results.ipynb #151f647b
+def _base(r:dict) -> tuple:
+    "The plain run a defence row reuses (its split, Teacher, generator and shadows): its seed and its Teacher's audit AUC."
+    return r['seed'], r.get('teacher_mia_auc')
+
 def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
                    worst_cost:float=1.5) -> dict:
     "The selection seeds' pick: at most `mean_cost` val points below the plain Student, the least AUC over the control."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
-    by = {(r['defence'], r['seed']): r for r in rows}
-    if any(('none', s) not in by for s in seeds):
+    plain = {_base(r): r for r in rows if r['defence'] == 'none'}  # a seed run on two machines: two plain runs
+    if any(s not in {b[0] for b in plain} for s in seeds):
         raise KrError(f"{name}: {dataset} has no plain run on every selection seed {list(seeds)}")
     if not all(isinstance(r.get('val_accuracy'), (int, float)) for r in rows):
         raise KrError(f"{name}: rows without val_accuracy: summarise again (benchmarks/defences.py --summarise_only)")
     out = {}
     for de in dict.fromkeys(r['defence'] for r in rows):
-        if any((de, s) not in by for s in seeds): continue  # a candidate has every selection seed
-        rs = [by[de, s] for s in seeds]
-        cost = [100 * (by['none', s]['val_accuracy'] - by[de, s]['val_accuracy']) for s in seeds]
-        out[de] = {'val_cost': float(np.mean(cost)), 'worst_val_cost': float(max(cost)),
-                   'excess_auc': float(np.mean([r['mia_auc'] - r['control_auc'] for r in rs]))}
+        pairs = [(plain[_base(r)], r) for r in rows if r['defence'] == de and _base(r) in plain]  # each with its own plain run
+        if {r['seed'] for _, r in pairs} != set(seeds): continue  # a candidate has every selection seed
+        per = lambda f: [np.mean([f(p, r) for p, r in pairs if r['seed'] == s]) for s in seeds]  # a seed's runs averaged
+        cost = per(lambda p, r: 100 * (p['val_accuracy'] - r['val_accuracy']))
+        out[de] = {'val_cost': float(np.mean(cost)), 'worst_val_cost': float(max(cost)), 'runs': len(pairs),
+                   'excess_auc': float(np.mean(per(lambda p, r: r['mia_auc'] - r['control_auc'])))}
         out[de]['eligible'] = out[de]['val_cost'] <= mean_cost and out[de]['worst_val_cost'] <= worst_cost
     ok = [de for de, v in out.items() if v['eligible'] and v['excess_auc'] < out['none']['excess_auc']]
     return {'chosen': min(ok, key=lambda de: out[de]['excess_auc']) if ok else 'none', 'settings': out}
@@ -184,9 +189,9 @@ def choice_table(folder=None, name:str='defences') -> Table:
         try: ch = choose_defence(ds, folder, name)
         except KrError as e: notes.append(str(e)); continue
         for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0])):
-            out.append([ds, de, f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
+            out.append([ds, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
-    return Table(['dataset', 'defence', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
+    return Table(['dataset', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
                   'within the mark', 'pick'], out, ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #70a4c03a

@@ -128,3 +128,7 @@ def test_defences_csv_keeps_the_rows_of_other_calls(tmp_path):
     assert defences.merge_csv([row('none', 3, .52), row('t4', 0, .50)], p, ('dataset', 'defence', 'seed')) == 3
     rows = list(csv.DictReader(open(p)))
     assert sorted((r['defence'], r['seed'], r['mia_auc']) for r in rows) == [('none', '0', '0.55'), ('none', '3', '0.52'), ('t4', '0', '0.5')]
+    two = lambda auc, t: row('none', 0, auc) | {'teacher_mia_auc': t}  # seed 0's plain run on two machines (two Teachers)
+    assert defences.merge_csv([two(.55, .59)], tmp_path/'two.csv', defences.KEY) == 1
+    assert defences.merge_csv([two(.56, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the other machine's: kept beside
+    assert defences.merge_csv([two(.57, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the same plain run again: replaced
