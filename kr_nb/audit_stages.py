@@ -132,8 +132,9 @@ def stage_student_shadows(run:Run, splits:DataSplits, man:MembershipManifest, te
             mine = None if pool is None else pool.for_variant(variant)
             if n_teachers(gk) > 1 and variant != 'hard':  # the shadow's own Teachers, on parts of its members
                 mine_m, sd = splits.train.subset(members), c.seed + 1000 + j
-                t = labeller(train_ensemble(mine_m, splits.val, n_teachers(gk), mcfg, c.train, seed=sd,
-                                            holdout=bool(gk.holdout_folds)), mine_m, gk, seed=sd)
+                ms = train_ensemble(mine_m, splits.val, n_teachers(gk), mcfg, c.train, seed=sd,
+                                    holdout=bool(gk.holdout_folds), cluster=gk.holdout_by == 'cluster')
+                t = labeller(ms, mine_m, gk, seed=sd)
             st = train_student(gen, t, counts, splits.val, replace(gk, seed=gk.seed + 1000 + j), c.train, mcfg, pool=mine, quiet=True).model
         else: st = rerun(d/f'pipeline_{j:02d}', j, t, members)
         save_classifier(st, mcfg, d/f'shadow_{j:02d}', {'provenance': provenance(splits.train, man, members, f'student shadow ({mode})')})

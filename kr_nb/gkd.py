@@ -16,9 +16,9 @@ from .classifier import *
 from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
-__all__ = ['VARIANTS', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source', 'GKDConfig',
-           'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions', 'teacher_parts',
-           'TeacherEnsemble', 'train_ensemble', 'HeldOutTeachers', 'n_teachers', 'labeller']
+__all__ = ['VARIANTS', 'HOLDOUT_BY', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source',
+           'GKDConfig', 'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions',
+           'teacher_parts', 'TeacherEnsemble', 'train_ensemble', 'HeldOutTeachers', 'n_teachers', 'labeller']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -91,6 +91,7 @@ def pool_source(pool:ImageData, n_slices:int):
 
 # %% ../nbs/07_gkd.ipynb #8aad5590
 VARIANTS = ('hard', 'soft', 'gkd')
+HOLDOUT_BY = ('random', 'cluster')  # how the members are dealt into held-out folds
 
 @dataclass
 class GKDConfig:
@@ -109,7 +110,8 @@ class GKDConfig:
     teachers: int = 1             # Teachers on disjoint parts of the members label the Students (1: the Teacher)
     vote_sigma: float = 0.        # teachers > 1: noise σ on their votes, the noisy winner is the label (PATE; 0: off)
     soft_smoothing: float = 0.    # mix the soft labels with the uniform distribution by this share (0: off)
-    holdout_folds: int = 0        # K ≥ 2: label each image by a Teacher trained without its nearest member's fold (0: off)
+    holdout_folds: int = 0        # K ≥ 2: label by the Teacher without the nearest member's fold (0: off)
+    holdout_by: str = 'random'    # the folds: 'random' (dealt out per class) or 'cluster' (near members share one)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
@@ -122,6 +124,10 @@ class GKDConfig:
             raise KrError(f"holdout_folds must be 0 (off) or ≥ 2, got {self.holdout_folds}")
         if self.holdout_folds and self.teachers > 1:
             raise KrError("holdout_folds and teachers > 1 are two ways of labelling: use one of them")
+        if self.holdout_by not in HOLDOUT_BY:
+            raise KrError(f"unknown holdout_by {self.holdout_by!r}: use {' or '.join(HOLDOUT_BY)}")
+        if self.holdout_by != 'random' and not self.holdout_folds:
+            raise KrError(f"holdout_by {self.holdout_by!r} says how to form held-out folds: set holdout_folds ≥ 2")
         if self.variant not in VARIANTS: raise KrError(f"unknown Student variant {self.variant!r}: use one of {', '.join(VARIANTS)}")
         if self.synthetic_mode not in ('regenerate', 'pool'): raise KrError(f"unknown synthetic mode {self.synthetic_mode!r}: use 'regenerate' or 'pool'")
         if not 0 < self.multiple <= 100: raise KrError(f"synthetic multiple must be in (0, 100], got {self.multiple}")
@@ -182,20 +188,28 @@ def gkd_key(g:GKDConfig) -> dict:
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
     if not g.soft_smoothing: del d['soft_smoothing']
     if not g.holdout_folds: del d['holdout_folds']
+    if not g.holdout_folds or g.holdout_by == 'random': del d['holdout_by']
     return d
 
 # %% ../nbs/07_gkd.ipynb #a021e448
-def partitions(labels, k:int, seed:int=0) -> list:
-    "`k` disjoint parts of `range(len(labels))`, stratified by label (each class dealt out in turn after a shuffle)."
+def partitions(labels, k:int, seed:int=0, images=None) -> list:
+    "`k` disjoint parts of `range(len(labels))` by class: dealt out after a shuffle, or clusters of near `images`."
     labels = np.asarray(labels); rng = np.random.default_rng(seed); parts = [[] for _ in range(k)]
     for c in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == c))
-        for j, i in enumerate(idx): parts[(j + c) % k].append(i)
+        if images is None:
+            for j, i in enumerate(idx): parts[(j + c) % k].append(i)
+            continue
+        from sklearn.cluster import KMeans
+        x = np.asarray(images)[idx].reshape(len(idx), -1).astype(np.float32) / 255
+        n = min(k, len(idx))
+        near = KMeans(n, n_init=10, random_state=seed).fit_predict(x) if n > 1 else np.zeros(len(idx), int)
+        for i, j in zip(idx, near): parts[(j + c) % k].append(i)  # a cluster to a part, turned per class
     return [np.sort(np.asarray(p, dtype=int)) for p in parts]
 
-def teacher_parts(labels, k:int, seed:int=0, holdout:bool=False) -> list:
+def teacher_parts(labels, k:int, seed:int=0, holdout:bool=False, images=None) -> list:
     "What each of `k` Teachers trains on: its part of `partitions` (`holdout`: every image but that part)."
-    parts = partitions(labels, k, seed)
+    parts = partitions(labels, k, seed, images)
     return [np.setdiff1d(np.arange(len(labels)), p) for p in parts] if holdout else parts
 
 # %% ../nbs/07_gkd.ipynb #2a96ac70
@@ -217,9 +231,10 @@ class TeacherEnsemble(nn.Module):
 
 # %% ../nbs/07_gkd.ipynb #518b1c91
 def train_ensemble(train:ImageData, val:ImageData, k:int, mcfg:ModelConfig|None=None, tcfg:TrainConfig|None=None,
-                   seed:int=0, holdout:bool=False) -> list:
-    "`k` Teachers, one per part of `partitions(train.labels, k)` (`holdout`: on all but that part), each with the recipe's optimiser steps."
-    tcfg = tcfg or TrainConfig(); parts = teacher_parts(train.labels, k, seed, holdout)
+                   seed:int=0, holdout:bool=False, cluster:bool=False) -> list:
+    "`k` Teachers, one per part (`holdout`: on all but it; `cluster`: parts of near images), with the recipe's steps."
+    tcfg = tcfg or TrainConfig()
+    parts = teacher_parts(train.labels, k, seed, holdout, train.images if cluster else None)
     short = [j for j, p in enumerate(parts) if len(np.unique(train.labels[p])) < train.n_classes]
     if short:
         opt, what = ('--holdout_folds', 'all members but part') if holdout else ('--teachers', 'part')
@@ -233,7 +248,7 @@ def train_ensemble(train:ImageData, val:ImageData, k:int, mcfg:ModelConfig|None=
 
 # %% ../nbs/07_gkd.ipynb #a65af721
 class HeldOutTeachers(nn.Module):
-    "Leave-one-fold-out Teachers as one model: each image gets the logits of the Teacher without its nearest member's fold."
+    "Leave-one-fold-out Teachers as one model: an image's logits are the Teacher's without its nearest member's fold."
     def __init__(self, models, members:ImageData, parts:list):
         super().__init__()
         if len(models) != len(parts): raise KrError(f"{len(models)} Teachers for {len(parts)} folds")
@@ -262,6 +277,8 @@ def n_teachers(g:GKDConfig) -> int:
     return g.holdout_folds or g.teachers
 
 def labeller(models, members:ImageData, g:GKDConfig, seed:int=0) -> nn.Module:
-    "Teachers trained by `train_ensemble(members, …, n_teachers(g), seed=seed)` as the Students' labeller: held out or averaged."
-    if g.holdout_folds: return HeldOutTeachers(models, members, partitions(members.labels, g.holdout_folds, seed))
+    "Teachers from `train_ensemble(members, …, n_teachers(g), seed=seed)` as the Students' labeller."
+    if g.holdout_folds:
+        near = members.images if g.holdout_by == 'cluster' else None
+        return HeldOutTeachers(models, members, partitions(members.labels, g.holdout_folds, seed, near))
     return TeacherEnsemble(models, g.temperature, g.vote_sigma, seed=seed)

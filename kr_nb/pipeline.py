@@ -90,7 +90,7 @@ class RunConfig:
 MAX_SIZE = 64  # larger images need an explicit --size (the default models are sized for 8–64 px)
 
 def _check_teachers(cfg:RunConfig, tr:ImageData, man:MembershipManifest, members:ImageData):
-    "Every Teacher of the ensemble or held-out folds (and of each Student shadow's) gets at least one image of every class."
+    "Every Teacher of the ensemble or held-out folds (and each Student shadow's) gets an image of every class."
     g = cfg.gkd; k, sets = n_teachers(g), [('the members', members.counts())]  # counts: numpy arrays
     if cfg.audit and cfg.mia.student_shadows != 'real':
         idx, keep = shadow_plan(man, cfg.mia)

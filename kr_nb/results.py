@@ -118,7 +118,7 @@ SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on th
 def _plain_first(defence:str) -> tuple: return (defence != 'none', defence)  # the order defence settings are shown in
 
 def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
-    "Per dataset and defence setting, over `seeds`: utility, the Student's headline AUC and its control, the generator."
+    "Per dataset and defence, over its runs on `seeds`: utility, the Student's headline AUC and control, the generator."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
     keys = sorted({(r['dataset'], r['defence']) for r in rows}, key=lambda k: (_ds_order(k[0]), _plain_first(k[1])))
     out = []
@@ -129,7 +129,7 @@ def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Ta
         out.append([ds, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
                     col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
                     col('ssim_nearest_member'), col('recomputed_seconds', '.0f')])
-    return Table(['dataset', 'defence', 'seeds', 'Student acc. (%)', 'gap to Teacher (pts)', 'MIA AUC', 'control AUC',
+    return Table(['dataset', 'defence', 'runs', 'Student acc. (%)', 'gap to Teacher (pts)', 'MIA AUC', 'control AUC',
                   'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member',
                   'seconds recomputed'], out)
 
@@ -158,7 +158,7 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
 
 # %% ../nbs/11_results.ipynb #151f647b
 def _base(r:dict) -> tuple:
-    "The plain run a defence row reuses (its split, Teacher, generator and shadows): its seed and its Teacher's audit AUC."
+    "The plain run a defence row reuses (split, Teacher, generator, shadows): its seed and its Teacher's audit AUC."
     return r['seed'], r.get('teacher_mia_auc')
 
 def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
@@ -172,9 +172,9 @@ def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTIO
         raise KrError(f"{name}: rows without val_accuracy: summarise again (benchmarks/defences.py --summarise_only)")
     out = {}
     for de in dict.fromkeys(r['defence'] for r in rows):
-        pairs = [(plain[_base(r)], r) for r in rows if r['defence'] == de and _base(r) in plain]  # each with its own plain run
+        pairs = [(plain[_base(r)], r) for r in rows if r['defence'] == de and _base(r) in plain]  # with its plain run
         if {r['seed'] for _, r in pairs} != set(seeds): continue  # a candidate has every selection seed
-        per = lambda f: [np.mean([f(p, r) for p, r in pairs if r['seed'] == s]) for s in seeds]  # a seed's runs averaged
+        per = lambda f: [np.mean([f(p, r) for p, r in pairs if r['seed'] == s]) for s in seeds]  # a seed's runs: mean
         cost = per(lambda p, r: 100 * (p['val_accuracy'] - r['val_accuracy']))
         out[de] = {'val_cost': float(np.mean(cost)), 'worst_val_cost': float(max(cost)), 'runs': len(pairs),
                    'excess_auc': float(np.mean(per(lambda p, r: r['mia_auc'] - r['control_auc'])))}
@@ -189,7 +189,8 @@ def choice_table(folder=None, name:str='defences') -> Table:
         try: ch = choose_defence(ds, folder, name)
         except KrError as e: notes.append(str(e)); continue
         for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0])):
-            out.append([ds, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}", f"{v['excess_auc']:+.3f}",
+            out.append([ds, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}",
+                        f"{v['excess_auc']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
     return Table(['dataset', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
                   'within the mark', 'pick'], out, ' '.join(notes))

@@ -132,9 +132,10 @@ def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest):
     fresh = lambda ms: labeller(ms, tr, g, seed=c.seed)  # a noisy vote's noise anew per Student
     if 'ensemble' in run.timings: return fresh(run._ensemble)  # loaded once per run
     def fn(d):
-        hold = bool(g.holdout_folds)
-        models = train_ensemble(tr, splits.val, k, mcfg, c.train, seed=c.seed, holdout=hold)
-        parts, members = teacher_parts(tr.labels, k, c.seed, hold), np.asarray(man.members)
+        hold, near = bool(g.holdout_folds), g.holdout_by == 'cluster'
+        models = train_ensemble(tr, splits.val, k, mcfg, c.train, seed=c.seed, holdout=hold, cluster=hold and near)
+        parts = teacher_parts(tr.labels, k, c.seed, hold, tr.images if hold and near else None)
+        members = np.asarray(man.members)
         for j, (m, p) in enumerate(zip(models, parts)):
             what = f'all members but fold {j}' if hold else f'part {j} of the members'
             prov = provenance(splits.train, man, members[p], f'ensemble Teacher {j} ({what})')
@@ -142,7 +143,8 @@ def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest):
         return {'n': len(models), 'members': [len(p) for p in parts],
                 'val_accuracy': [evaluate(m, splits.val, device=c.device)['accuracy'] for m in models]}
     key = {'teachers': k, 'arch': c.arch, 'width': c.width, 'train': any_device(c.train), 'seed': c.seed}
-    run.stage('ensemble', key | ({'holdout': True} if g.holdout_folds else {}), fn)
+    if g.holdout_folds: key |= {'holdout': True} | ({'by': g.holdout_by} if g.holdout_by != 'random' else {})
+    run.stage('ensemble', key, fn)
     read = lambda: [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(k)]
     run._ensemble = run.load('ensemble', read)
     return fresh(run._ensemble)

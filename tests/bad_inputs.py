@@ -157,6 +157,7 @@ CASES = [
     ('teachers-too-many', '`--teachers 40`, more Teachers than the members have images of a class (refused before any training)', ['run', '--data', '{tiny}', '--teachers', '40', '--out', '{out}', *TINY_RUN], 2, 'fewer than one per Teacher'),
     ('holdout-one-fold', '`--holdout_folds 1` (one fold: its Teacher would see no member)', ['run', '--holdout_folds', '1', '--out', '{out}'], 2, 'holdout_folds must be 0 (off) or ≥ 2'),
     ('holdout-and-teachers', '`--holdout_folds 4 --teachers 2` (two ways of labelling at once)', ['run', '--holdout_folds', '4', '--teachers', '2', '--out', '{out}'], 2, 'use one of them'),
+    ('holdout-by-alone', '`--holdout_by cluster` without held-out folds', ['run', '--holdout_by', 'cluster', '--out', '{out}'], 2, 'set holdout_folds ≥ 2'),
     ('soft-smoothing-one', '`--soft_smoothing 1` (soft labels all uniform: nothing left to learn)', ['run', '--soft_smoothing', '1', '--out', '{out}'], 2, 'soft_smoothing must be in [0, 1)'),
     ('tolerance-one', '`--tolerance 1` (the whole grid would be "near the best")', ['run', '--tolerance', '1', '--out', '{out}'], 2, 'tolerance must be in [0, 1)'),
 ]

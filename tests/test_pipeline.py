@@ -115,6 +115,13 @@ def test_holdout_folds_reuse_the_plain_run_and_shadow_it(full_run, tiny_data, tm
     members = set().union(*seen)
     assert all(len(members - s) > 0 for s in seen) and sum(len(members - s) for s in seen) == len(members)  # each left out once
     assert m['mia'] != full_run[1]['mia']  # the Student and its distill shadows were labelled anew
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--holdout_folds', '3', '--holdout_by', 'cluster'],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    ens2 = [d for d in out.iterdir() if d.name.startswith('ensemble-') and d != ens[0]]
+    assert len(ens2) == 1  # clustered folds: an ensemble of their own
+    seen2 = [set(json.loads((ens2[0]/f'teacher_0{j}'/CONFIG).read_text())['provenance']['train_indices']) for j in range(3)]
+    assert seen2 != seen and sum(len(members - s) for s in seen2) == len(members)
 
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
     r = run_cli('run', '--data', tiny_data, '--out', tmp_path/'x', '--force', 'studnet')
