@@ -16,9 +16,10 @@ from .classifier import *
 from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
-__all__ = ['VARIANTS', 'HOLDOUT_BY', 'DistillLoss', 'SoftTargets', 'SyntheticData', 'regenerating_source', 'pool_source',
-           'GKDConfig', 'n_periods', 'student_epochs', 'train_student', 'sets_seen', 'gkd_key', 'partitions',
-           'teacher_parts', 'TeacherEnsemble', 'train_ensemble', 'HeldOutTeachers', 'n_teachers', 'labeller']
+__all__ = ['VARIANTS', 'HOLDOUT_BY', 'DistillLoss', 'cap_margin', 'margins', 'SoftTargets', 'SyntheticData',
+           'regenerating_source', 'pool_source', 'GKDConfig', 'n_periods', 'student_epochs', 'train_student',
+           'sets_seen', 'gkd_key', 'partitions', 'teacher_parts', 'TeacherEnsemble', 'train_ensemble',
+           'HeldOutTeachers', 'n_teachers', 'labeller']
 
 # %% ../nbs/07_gkd.ipynb #f27a34d3
 class DistillLoss(nn.Module):
@@ -37,17 +38,33 @@ class DistillLoss(nn.Module):
         else: d = -(soft * logp).sum(1).mean()
         return (1 - self.alpha) * d + self.alpha * ce
 
+# %% ../nbs/07_gkd.ipynb #5b64d736
+def cap_margin(z:torch.Tensor, cap:float) -> torch.Tensor:
+    "Logits `z` (N×C) with each row's top-class margin, `z_top − logsumexp(z_rest)`, lowered to at most `cap`."
+    top = z.argmax(1, keepdim=True); zt = z.gather(1, top)
+    rest = z.scatter(1, top, float('-inf')).logsumexp(1, keepdim=True)
+    return z.scatter(1, top, zt - (zt - rest - cap).clamp_min(0))
+
+# %% ../nbs/07_gkd.ipynb #c8457f2f
+def margins(model:nn.Module, data:ImageData, device=None) -> np.ndarray:
+    "Each image's top-class margin under `model`, as `cap_margin` measures it."
+    z = torch.as_tensor(predict(model, data, device=device, logits=True)).float()
+    top = z.argmax(1, keepdim=True)
+    return (z.gather(1, top) - z.scatter(1, top, float('-inf')).logsumexp(1, keepdim=True))[:, 0].numpy()
+
 # %% ../nbs/07_gkd.ipynb #9c6f7a1b
 class SoftTargets(Callback):
-    "A training batch's targets: (the Teacher's soft labels at T, mixed with uniform by `smoothing`; hard labels)."
+    "A batch's targets: (Teacher soft labels at T, margins capped at `cap`, mixed with uniform by `smoothing`; hard)."
     order = 10  # after augmentation
-    def __init__(self, teacher:nn.Module, temperature:float=1., smoothing:float=0.):
-        self.teacher, self.T, self.eps = teacher.eval(), temperature, smoothing
+    def __init__(self, teacher:nn.Module, temperature:float=1., smoothing:float=0., cap:float|None=None):
+        self.teacher, self.T, self.eps, self.cap = teacher.eval(), temperature, smoothing, cap
         for p in self.teacher.parameters(): p.requires_grad_(False)
     def before_fit(self): self.teacher.to(self.dls.device)
     def before_batch(self):
         if not self.training: return
-        with torch.no_grad(): soft = (self.teacher(self.xb[0]).float() / self.T).softmax(1)
+        with torch.no_grad():
+            z = self.teacher(self.xb[0]).float()
+            soft = ((z if self.cap is None else cap_margin(z, self.cap)) / self.T).softmax(1)
         if self.eps: soft = (1 - self.eps) * soft + self.eps / soft.shape[1]
         self.learn.yb = (soft, self.yb[0])
 
@@ -112,12 +129,14 @@ class GKDConfig:
     soft_smoothing: float = 0.    # mix the soft labels with the uniform distribution by this share (0: off)
     holdout_folds: int = 0        # K ≥ 2: label by the Teacher without the nearest member's fold (0: off)
     holdout_by: str = 'random'    # the folds: 'random' (dealt out per class) or 'cluster' (near members share one)
+    cap_quantile: float = 0.      # cap soft labels' margins at this quantile of the Teacher's on val (0: off)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
         if self.teachers < 1: raise KrError(f"teachers must be ≥ 1, got {self.teachers}")
         if self.vote_sigma < 0: raise KrError(f"vote_sigma must be ≥ 0, got {self.vote_sigma}")
         if not 0 <= self.soft_smoothing < 1: raise KrError(f"soft_smoothing must be in [0, 1), got {self.soft_smoothing}")
+        if not 0 <= self.cap_quantile <= 1: raise KrError(f"cap_quantile must be in [0, 1], got {self.cap_quantile}")
         if self.vote_sigma and self.teachers < 2:
             raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
         if self.holdout_folds < 0 or self.holdout_folds == 1:
@@ -159,18 +178,22 @@ def train_student(gen, teacher, counts, val:ImageData, cfg:GKDConfig|None=None, 
         pool = pool if pool is not None else synthetic_like(gen, counts, seed=cfg.seed + 1, multiple=cfg.multiple * k)
         need = synthetic_counts(counts, cfg.multiple * k)
         if len(pool) < need.sum() - k * len(need):  # slices may each be one image short per class (rounding)
-            raise KrError(f"pool of {len(pool)} images is too small for {k} periods of {cfg.multiple:g}× the counts ({tcfg.epochs} epochs): sample {need.sum()} (synthetic_like with multiple={cfg.multiple * k:g})")
+            raise KrError(f"pool of {len(pool)} images is too small for {k} periods of {cfg.multiple:g}× the counts "
+                          f"({tcfg.epochs} epochs): sample {need.sum()} "
+                          f"(synthetic_like with multiple={cfg.multiple * k:g})")
         source = pool_source(pool, k)
     else: source = regenerating_source(gen, counts, cfg.multiple, cfg.seed)
     first = source(0)
     cbs = []
-    if cfg.variant != 'hard': cbs.append(SoftTargets(teacher, cfg.temperature, cfg.soft_smoothing))
+    learn_cap = float(np.quantile(margins(teacher, val, tcfg.device), cfg.cap_quantile)) if cfg.cap_quantile else None
+    if cfg.variant != 'hard': cbs.append(SoftTargets(teacher, cfg.temperature, cfg.soft_smoothing, learn_cap))
     if k > 1: cbs.append(SyntheticData(source, cfg.regenerate_every, tcfg.bs, tcfg.seed, cfg.prefetch))
     hard_w = 1. if cfg.variant == 'hard' else cfg.hard_weight
-    learn = make_learner(first, val, mcfg or model_config(first), tcfg, loss_func=DistillLoss(cfg.temperature, cfg.loss, hard_w, tcfg.label_smoothing), cbs=cbs)
+    loss = DistillLoss(cfg.temperature, cfg.loss, hard_w, tcfg.label_smoothing)
+    learn = make_learner(first, val, mcfg or model_config(first), tcfg, loss_func=loss, cbs=cbs)
     fit(learn, quiet)
     learn.kept_epoch, learn.sets_seen = sets_seen(learn)
-    learn.n_synthetic_seen = len(first) * learn.sets_seen
+    learn.n_synthetic_seen, learn.margin_cap = len(first) * learn.sets_seen, learn_cap
     return learn
 
 def sets_seen(learn) -> tuple:
@@ -188,6 +211,7 @@ def gkd_key(g:GKDConfig) -> dict:
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
     if not g.soft_smoothing: del d['soft_smoothing']
     if not g.holdout_folds: del d['holdout_folds']
+    if not g.cap_quantile: del d['cap_quantile']
     if not g.holdout_folds or g.holdout_by == 'random': del d['holdout_by']
     return d
 

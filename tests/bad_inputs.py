@@ -158,6 +158,7 @@ CASES = [
     ('holdout-one-fold', '`--holdout_folds 1` (one fold: its Teacher would see no member)', ['run', '--holdout_folds', '1', '--out', '{out}'], 2, 'holdout_folds must be 0 (off) or ≥ 2'),
     ('holdout-and-teachers', '`--holdout_folds 4 --teachers 2` (two ways of labelling at once)', ['run', '--holdout_folds', '4', '--teachers', '2', '--out', '{out}'], 2, 'use one of them'),
     ('holdout-by-alone', '`--holdout_by cluster` without held-out folds', ['run', '--holdout_by', 'cluster', '--out', '{out}'], 2, 'set holdout_folds ≥ 2'),
+    ('cap-quantile-above-one', '`--cap_quantile 1.5` (a quantile above 1)', ['run', '--cap_quantile', '1.5', '--out', '{out}'], 2, 'cap_quantile must be in [0, 1]'),
     ('soft-smoothing-one', '`--soft_smoothing 1` (soft labels all uniform: nothing left to learn)', ['run', '--soft_smoothing', '1', '--out', '{out}'], 2, 'soft_smoothing must be in [0, 1)'),
     ('tolerance-one', '`--tolerance 1` (the whole grid would be "near the best")', ['run', '--tolerance', '1', '--out', '{out}'], 2, 'tolerance must be in [0, 1)'),
 ]
