@@ -168,9 +168,10 @@ def stage_student(run:Run, splits:DataSplits, man:MembershipManifest, gen, teach
                           'student (synthetic images only; the members through its Teacher and generator)')
         save_classifier(learn.model, learn.model_config, d/'model', {'variant': variant,
                         'synthetic_seen': learn.n_synthetic_seen, 'train': asdict(c.train), 'provenance': prov})
+        cap = {} if learn.margin_cap is None else {'margin_cap': learn.margin_cap}  # --cap_quantile's cap, on val
         return _clean(m) | {'best_epoch': learn.kept_epoch, 'sets_seen': learn.sets_seen,
                             'synthetic_seen': learn.n_synthetic_seen, 'epochs': learn.n_epoch,
-                            'steps': learn.train_iter}
+                            'steps': learn.train_iter} | cap
     name = f'student_{variant}'
     key = {'gkd': gkd_key(gk), 'arch': c.arch, 'width': c.width, 'train': any_device(c.train)}
     # regenerated sets: all processes sample
