@@ -51,9 +51,12 @@ def _choices(field:str):
     "The values a field takes, where they are a fixed set (listed in --help, checked by argparse)."
     from kr_nb.generator import method_names
     from kr_nb.classifier import LOGGERS
+    from kr_nb.generator import REJECT_SPACES
+    from kr_nb.gkd import HOLDOUT_BY
     return {'method': tuple(method_names()), 'mixed_precision': PRECISIONS, 'protocol': ('carlini', 'pool'),
             'student_shadows': ('distill', 'real', 'pipeline'), 'synthetic_mode': ('pool', 'regenerate'),
-            'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp'), 'log': LOGGERS}.get(field)
+            'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp'), 'log': LOGGERS,
+            'reject_space': REJECT_SPACES, 'holdout_by': HOLDOUT_BY}.get(field)
 
 _METAVAR = {int: 'N', float: 'X', str: 'S', tuple: 'A,B'}
 
