@@ -138,7 +138,7 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     import matplotlib.pyplot as plt
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     if not rows: raise KrError(f"no {name} rows for {dataset!r}")
-    fig, ax = plt.subplots(figsize=(5, 3.4))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
     for i, de in enumerate(sorted({r['defence'] for r in rows}, key=_plain_first)):
         x = np.array([r['mia_auc'] for r in rows if r['defence'] == de], float)
         y = np.array([r['accuracy'] for r in rows if r['defence'] == de], float) * 100
@@ -153,7 +153,7 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     ax.axhline(t - .5, color='r', ls=':', lw=1, label='Teacher − 0.5 pts')
     ax.set(xlabel='Student: membership-inference AUC (headline attack)', ylabel='Student test accuracy (%)',
            title=f"{dataset}: defences on seeds {', '.join(map(str, seeds))}")
-    ax.legend(fontsize=6); fig.tight_layout()
+    ax.legend(fontsize=6, loc='upper left', bbox_to_anchor=(1.01, 1)); fig.tight_layout()  # beside the axes
     return fig
 
 # %% ../nbs/11_results.ipynb #151f647b
