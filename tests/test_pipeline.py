@@ -84,43 +84,48 @@ def test_force_recomputes_stage_and_dependents(full_run, tiny_data, tmp_path):
     assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
     assert _no_time(m['student']) == _no_time(full_run[1]['student'])
 
+REUSED = {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
+
+def _relabelled(out, tiny_data, *opts) -> tuple:
+    "`kr_nb run *opts` in `out` (a copy of the plain run): only the Students and what reads them recomputed; its metrics."
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, *opts], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert set(m['resumed']) >= REUSED and m['timings']['ensemble'] > 0
+    return m
+
+def _ensembles(out) -> list: return sorted(d for d in out.iterdir() if d.name.startswith('ensemble-'))
+
+def _trained_on(ens, k:int) -> list:
+    "The member indices each of the `k` Teachers of an ensemble folder trained on (their provenance)."
+    return [set(json.loads((ens/f'teacher_{j:02d}'/CONFIG).read_text())['provenance']['train_indices']) for j in range(k)]
+
 def test_teacher_ensemble_reuses_the_plain_run_and_shadows_it(full_run, tiny_data, tmp_path):
     "`--teachers 2` recomputes only the Students and what reads them; distill and pipeline shadows get ensembles of their own."
     out = tmp_path/'ens'; shutil.copytree(full_run[0], out)
-    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--teachers', '2'], capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stderr[-3000:]
-    m = json.loads((out/'metrics.json').read_text())
-    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
-    assert m['timings']['ensemble'] > 0 and m['config']['gkd']['teachers'] == 2
-    ens = [d for d in out.iterdir() if d.name.startswith('ensemble-')]
+    m = _relabelled(out, tiny_data, '--teachers', '2')
+    assert set(m['resumed']) == REUSED and m['config']['gkd']['teachers'] == 2
+    ens = _ensembles(out)
     assert len(ens) == 1 and sorted(p.name for p in ens[0].glob('teacher_*')) == ['teacher_00', 'teacher_01']
     assert m['student']['accuracy'] != full_run[1]['student']['accuracy'] or m['mia'] != full_run[1]['mia']
-    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--teachers', '2', '--student_shadows', 'pipeline'],
-                       capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stderr[-3000:]
+    _relabelled(out, tiny_data, '--teachers', '2', '--student_shadows', 'pipeline')
     sub = [d for d in out.glob('student_shadows-*/pipeline_*/ensemble-*')]
     assert len(sub) == 2, sub  # each pipeline shadow labelled its Student with an ensemble on parts of its own members
 
 def test_holdout_folds_reuse_the_plain_run_and_shadow_it(full_run, tiny_data, tmp_path):
     "`--holdout_folds 3`: leave-one-fold-out Teachers label the Students (only they and what reads them recomputed)."
     out = tmp_path/'hold'; shutil.copytree(full_run[0], out)
-    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--holdout_folds', '3'], capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stderr[-3000:]
-    m = json.loads((out/'metrics.json').read_text())
-    assert set(m['resumed']) == {'split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'control', 'mia_teacher', 'shadows', 'mia_generator'}
-    assert m['timings']['ensemble'] > 0 and m['config']['gkd']['holdout_folds'] == 3
-    ens = [d for d in out.iterdir() if d.name.startswith('ensemble-')]
+    m = _relabelled(out, tiny_data, '--holdout_folds', '3')
+    assert set(m['resumed']) == REUSED and m['config']['gkd']['holdout_folds'] == 3
+    ens = _ensembles(out)
     assert len(ens) == 1 and sorted(p.name for p in ens[0].glob('teacher_*')) == ['teacher_00', 'teacher_01', 'teacher_02']
-    seen = [set(json.loads((ens[0]/f'teacher_0{j}'/CONFIG).read_text())['provenance']['train_indices']) for j in range(3)]
-    members = set().union(*seen)
+    seen = _trained_on(ens[0], 3); members = set().union(*seen)
     assert all(len(members - s) > 0 for s in seen) and sum(len(members - s) for s in seen) == len(members)  # each left out once
     assert m['mia'] != full_run[1]['mia']  # the Student and its distill shadows were labelled anew
-    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--holdout_folds', '3', '--holdout_by', 'cluster'],
-                       capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stderr[-3000:]
-    ens2 = [d for d in out.iterdir() if d.name.startswith('ensemble-') and d != ens[0]]
+    _relabelled(out, tiny_data, '--holdout_folds', '3', '--holdout_by', 'cluster')
+    ens2 = [d for d in _ensembles(out) if d != ens[0]]
     assert len(ens2) == 1  # clustered folds: an ensemble of their own
-    seen2 = [set(json.loads((ens2[0]/f'teacher_0{j}'/CONFIG).read_text())['provenance']['train_indices']) for j in range(3)]
+    seen2 = _trained_on(ens2[0], 3)
     assert seen2 != seen and sum(len(members - s) for s in seen2) == len(members)
 
 def test_bad_force_and_method(run_cli, tiny_data, tmp_path):
