@@ -103,6 +103,23 @@ def test_every_image_a_page_references_exists():
         missing += [f"{p.name}: {src}" for src in IMG.findall(text) if not src.startswith(('http', 'data:')) and not (p.parent/src).exists()]
     assert not missing, missing
 
+def figure_files(code:str) -> list:
+    "The result figures a code cell displays from files: `Image(f'../benchmarks/…{f}…png')` over `for f in (...)`."
+    out = []
+    for tpl in re.findall(r"Image\(f?'\.\./(benchmarks/[^']+\.png)'", code):
+        names = re.findall(r"'([^']+)'", (re.search(r"for f in \(([^)]*)\)", code) or re.match('()', '')).group(1))
+        out += [tpl.replace('{f}', n) for n in names] if '{f}' in tpl else [tpl]
+    return out
+
+def test_every_figure_a_page_displays_is_in_the_repo():
+    "A page that shows a benchmark's figure reads it from a tracked file: rerun on a fresh clone, the page still shows it."
+    assert figure_files("for f in ('a', 'b'): display(Image(f'../benchmarks/results/figures/x_{f}.png'))") == [
+        'benchmarks/results/figures/x_a.png', 'benchmarks/results/figures/x_b.png']
+    files = [(nb.name, f) for nb in sorted(NBS.glob('*.ipynb')) for c in _cells(nb, 'code') for f in figure_files(c)]
+    assert len(files) >= 6, files
+    tracked = set(subprocess.run(['git', 'ls-files', 'benchmarks'], cwd=ROOT, capture_output=True, text=True).stdout.split())
+    assert not [x for x in files if x[1] not in tracked], [x for x in files if x[1] not in tracked]
+
 def test_sidebar_lists_every_page():
     "The sidebar (Pipeline stages / Tutorials / Reference) holds every notebook and page, and nothing that does not exist."
     side = (NBS/'sidebar.yml').read_text()
@@ -135,6 +152,13 @@ def test_output_filter_keeps_what_reads_well_on_a_page():
     test_kinds = [(o['output_type'], len(o.get('text', ''))) for o in kept]
     assert test_kinds == [('stream', k.MAX_LINES), ('display_data', 0)], test_kinds   # stderr, progress, big figure, empty figure dropped
     assert kept[0]['text'][-1].startswith('... (71 more lines)')
+
+def test_a_printed_traceback_is_a_failure():
+    "IPython prints, not raises, when a display fails (a missing image file): run_nbs.py refuses to keep such a page."
+    k = _run_nbs()
+    shown = [{'output_type': 'stream', 'name': 'stdout', 'text': ['FileNotFoundError   Traceback (most recent call last)\n']}]
+    assert k.printed_traceback(shown) and not k.printed_traceback([{'output_type': 'stream', 'name': 'stdout', 'text': ['ok\n']}])
+    assert not [nb.name for nb in sorted(NBS.glob('*.ipynb')) if k.printed_traceback(_outputs(nb))]  # none kept one
 
 def _outputs(nb:Path): return [o for c in json.loads(nb.read_text())['cells'] for o in c.get('outputs', [])]
 

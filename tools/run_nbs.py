@@ -10,7 +10,8 @@ progress bars (stderr), hidden cells' outputs, `show_doc` outputs (the docs buil
 those itself) and anything larger are dropped. Then run `nbdev_clean`.
 
 `nbs/index.ipynb` (README.md is generated from it) and the Colab tutorials (they need a GPU) are not executed here.
-A notebook that raises is left unchanged and the script exits 1 naming it.
+A notebook that raises, or prints a traceback instead of raising (IPython does so for a display that fails, e.g. an
+image file that is missing), is left unchanged and the script exits 1 naming it.
 """
 import os, sys, base64
 from pathlib import Path
@@ -52,6 +53,11 @@ def keep(outputs) -> list:
             if data: kept.append({**o, 'data': data})
     return kept
 
+def printed_traceback(outputs) -> bool:
+    "Whether a cell's outputs hold an error, or a traceback IPython printed instead of raising (a display that failed)."
+    text = lambda o: ''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/plain', ''))
+    return any(o.get('output_type') == 'error' or 'Traceback (most recent call last)' in text(o) for o in outputs)
+
 def run(path:Path, flags:set) -> bool:
     nb = read_nb(path)
     for c in nb.cells:  # a cell that prints nothing must not keep what an older version of it printed
@@ -64,6 +70,8 @@ def run(path:Path, flags:set) -> bool:
     except Exception:
         sys.stderr.write(sh.prettytb(fname=path) + '\n'); return False
     finally: os.chdir(cwd)
+    bad = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == 'code' and printed_traceback(c.get('outputs', []))]
+    if bad: sys.stderr.write(f"{path.name}: a cell printed a traceback: {bad[0][:100]}\n"); return False
     for c in nb.cells:
         if c.cell_type != 'code': continue
         d = _directives(c)
