@@ -26,14 +26,16 @@ def commit() -> str:
     return c + ('+changes' if git('status', '--porcelain', '--untracked-files=no') else '')
 
 def machine() -> str:
-    "The host, its CPU model and thread count, and the GPU when one is used: numbers differ between machines of one kind."
+    "The host, its CPU model, widest vector instructions and thread count, the GPU when used: numbers differ between machines of one kind."
     info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
     cpu = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.machine())
     try:
         import torch
         gpu = f", {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ''
     except ImportError: gpu = ''
-    return f"{platform.node() or '?'} ({cpu}, {os.cpu_count()} CPU threads{gpu})"
+    flags = next((l.split(':', 1)[1].split() for l in info.splitlines() if l.startswith('flags')), [])
+    isa = next((f", {n}" for f, n in (('avx512f', 'AVX-512'), ('avx2', 'AVX2')) if f in flags), '')  # float paths differ by it
+    return f"{platform.node() or '?'} ({cpu}{isa}, {os.cpu_count()} CPU threads{gpu})"
 
 def rows_of(m:dict, study:str, data:str, seed:int, k:int, cmd:str, shadow_s:float) -> list:
     "One row per target and attack: the audit itself (`shadows`) or the shadow-only power study (`power_study`)."

@@ -132,3 +132,13 @@ def test_defences_csv_keeps_the_rows_of_other_calls(tmp_path):
     assert defences.merge_csv([two(.55, .59)], tmp_path/'two.csv', defences.KEY) == 1
     assert defences.merge_csv([two(.56, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the other machine's: kept beside
     assert defences.merge_csv([two(.57, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the same plain run again: replaced
+
+def test_machine_names_the_vector_instructions():
+    "Machines of one kind differ in their widest vector instructions (and so in their floats): the row's machine says which."
+    from audit_study import machine
+    flags = next((l.split() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('flags')), []) \
+        if Path('/proc/cpuinfo').exists() else []
+    m = machine()
+    assert 'CPU threads' in m
+    if 'avx512f' in flags: assert 'AVX-512' in m, m
+    elif 'avx2' in flags: assert 'AVX2' in m and 'AVX-512' not in m, m
