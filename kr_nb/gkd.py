@@ -113,6 +113,7 @@ HOLDOUT_BY = ('random', 'cluster')  # how the members are dealt into held-out fo
 @dataclass
 class GKDConfig:
     "How a Student is trained on synthetic data."
+    KEY_OPTIONAL = {'soft_smoothing': 0., 'holdout_folds': 0, 'holdout_by': 'random', 'cap_quantile': 0.}  # off: no key
     variant: str = 'gkd'          # 'hard', 'soft' or 'gkd' (the ablation)
     multiple: float = 1.          # synthetic images per period, as a multiple of the real train size
     regenerate_every: int = 4     # GKD: epochs between new synthetic sets
@@ -206,13 +207,9 @@ def sets_seen(learn) -> tuple:
 # %% ../nbs/07_gkd.ipynb #2aa0baa6
 def gkd_key(g:GKDConfig) -> dict:
     "`g` as a cache key: rejection and ensemble fields only when on (keys of runs without them unchanged)."
-    d = asdict(g)
-    if not g.reject_quantile: del d['reject_quantile'], d['reject_space']
+    d = key_fields(g)  # less the newer fields left off (`KEY_OPTIONAL`)
+    if not g.reject_quantile: del d['reject_quantile'], d['reject_space']  # whatever the space, as these keys were
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
-    if not g.soft_smoothing: del d['soft_smoothing']
-    if not g.holdout_folds: del d['holdout_folds']
-    if not g.cap_quantile: del d['cap_quantile']
-    if not g.holdout_folds or g.holdout_by == 'random': del d['holdout_by']
     return d
 
 # %% ../nbs/07_gkd.ipynb #a021e448
@@ -300,9 +297,9 @@ def n_teachers(g:GKDConfig) -> int:
     "How many Teachers label the Students (1: the Teacher itself)."
     return g.holdout_folds or g.teachers
 
-def labeller(models, members:ImageData, g:GKDConfig, seed:int=0) -> nn.Module:
-    "Teachers from `train_ensemble(members, …, n_teachers(g), seed=seed)` as the Students' labeller."
+def labeller(models, members:ImageData, g:GKDConfig, seed:int=0, parts=None) -> nn.Module:
+    "Teachers from `train_ensemble(members, …, n_teachers(g), seed=seed)` as the Students' labeller (`parts`: folds)."
     if g.holdout_folds:
         near = members.images if g.holdout_by == 'cluster' else None
-        return HeldOutTeachers(models, members, partitions(members.labels, g.holdout_folds, seed, near))
+        return HeldOutTeachers(models, members, parts or partitions(members.labels, g.holdout_folds, seed, near))
     return TeacherEnsemble(models, g.temperature, g.vote_sigma, seed=seed)

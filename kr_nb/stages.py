@@ -12,8 +12,8 @@ from .core import *
 from .data import *
 from .classifier import *
 from .generator import *
-from .gkd import (n_periods, student_epochs, train_student, gkd_key, teacher_parts, train_ensemble, n_teachers,
-                   labeller)
+from .gkd import (n_periods, student_epochs, train_student, gkd_key, partitions, teacher_parts, train_ensemble,
+                   n_teachers, labeller)
 from .memorization import visual_privacy, plot_closest_pairs
 from .engine import *
 from . import distributed as dist
@@ -129,12 +129,13 @@ def stage_pool(run:Run, splits:DataSplits, man:MembershipManifest, gen) -> Pool:
 def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest):
     "The Students' labeller when several Teachers label them (`gkd.teachers` > 1 or `gkd.holdout_folds`), one model."
     c = run.cfg; g = c.gkd; tr = run_members(splits, man); mcfg = run_model_config(c, splits, man); k = n_teachers(g)
-    fresh = lambda ms: labeller(ms, tr, g, seed=c.seed)  # a noisy vote's noise anew per Student
+    near = tr.images if g.holdout_folds and g.holdout_by == 'cluster' else None
+    fresh = lambda ms: labeller(ms, tr, g, c.seed, run._folds)  # a noisy vote's noise anew per Student
     if 'ensemble' in run.timings: return fresh(run._ensemble)  # loaded once per run
     def fn(d):
-        hold, near = bool(g.holdout_folds), g.holdout_by == 'cluster'
-        models = train_ensemble(tr, splits.val, k, mcfg, c.train, seed=c.seed, holdout=hold, cluster=hold and near)
-        parts = teacher_parts(tr.labels, k, c.seed, hold, tr.images if hold and near else None)
+        hold = bool(g.holdout_folds)
+        models = train_ensemble(tr, splits.val, k, mcfg, c.train, seed=c.seed, holdout=hold, cluster=near is not None)
+        parts = teacher_parts(tr.labels, k, c.seed, hold, near)
         members = np.asarray(man.members)
         for j, (m, p) in enumerate(zip(models, parts)):
             what = f'all members but fold {j}' if hold else f'part {j} of the members'
@@ -147,6 +148,7 @@ def stage_ensemble(run:Run, splits:DataSplits, man:MembershipManifest):
     run.stage('ensemble', key, fn)
     read = lambda: [load_classifier(run.dir('ensemble')/f'teacher_{j:02d}', c.device)[0] for j in range(k)]
     run._ensemble = run.load('ensemble', read)
+    run._folds = partitions(tr.labels, k, c.seed, near) if g.holdout_folds else None  # once per run, not per Student
     return fresh(run._ensemble)
 
 # %% ../nbs/09b_stages.ipynb #95dfacdf
