@@ -21,20 +21,11 @@ import argparse, csv, json, shlex, shutil, subprocess, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from audit_study import commit, machine
-from privacy_utility import PROVENANCE, provenance, write_csv
+from privacy_utility import PROVENANCE, provenance, write_csv, merge_csv
 
 # stages copied from the plain run: a copy is used only where the defended run's key for it is the same
 KEY = ('dataset', 'defence', 'seed', 'teacher_mia_auc')  # a row's key: its plain run is told by its Teacher's audit AUC
 REUSED = ('split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'shadows', 'control', 'mia_teacher', 'mia_generator')
-
-def merge_csv(rows:list, path:Path, key:tuple) -> int:
-    "Write `rows` into the CSV at `path`, keeping its rows of other `key`s (another call's seeds or settings); the count."
-    old = []
-    if path.exists():
-        with open(path, newline='') as f: old = list(csv.DictReader(f))
-    new = {tuple(str(r[k]) for k in key) for r in rows}
-    keep = [r for r in old if tuple(r.get(k, '') for k in key) not in new]
-    write_csv(keep + rows, path, key); return len(keep) + len(rows)
 
 def recomputed(stage:str, m:dict) -> bool:
     "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."

@@ -9,10 +9,11 @@ Methods: `kr`, `bn`, `tckr` (needs `--tckr "--gen_model SD --gen_caption_model B
 The Teacher row of each dataset and seed comes from its `kr` run (the Teacher trains on the members only, the same for
 every method at a seed). A cell whose run folder holds `metrics.json` from the config `kr_nb run` builds now is read,
 not run again; a killed benchmark resumes (and each run resumes its own stages); a cell run before a default changed
-runs again, and only the stages the change touches are recomputed. Writes `privacy_utility.csv` (one row per cell, with commit, command and machine; each run folder's `benchmark.json`
-records the commit and machine that ran it), `stage_seconds.csv` (seconds per stage per cell), `tuning.csv` (the
-generator settings each run scored on val), `privacy_utility.md` (mean ± s.d. over
-seeds, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
+runs again, and only the stages the change touches are recomputed. Writes `privacy_utility.csv` (one row per cell,
+with commit, command and machine; each run folder's `benchmark.json` records the commit and machine that ran it),
+`stage_seconds.csv` (seconds per stage per cell) and `tuning.csv` (the generator settings each run scored on val),
+keeping the rows of the cells not in this call; then `privacy_utility.md` (mean ± s.d. over seeds of every row in
+the file, with the machine and the command) and `privacy_utility_<dataset>.png` (accuracy against the headline MIA AUC,
 error bars over seeds).
 
 On a multi-GPU node each cell can run on all GPUs: `--kr_nb "accelerate launch --multi_gpu --num_processes 8 -m kr_nb.cli"`
@@ -66,6 +67,15 @@ def write_csv(rows:list, path:Path, first:tuple):
     with open(path, 'w', newline='') as f:
         w = csv.DictWriter(f, sorted({k for r in rows for k in r}, key=lambda k: (k not in first, first.index(k) if k in first else 0, k)))
         w.writeheader(); w.writerows(rows)
+
+def merge_csv(rows:list, path:Path, key:tuple) -> int:
+    "Write `rows` into the CSV at `path`, keeping its rows of other `key`s (another call's seeds or settings); the count."
+    old = []
+    if path.exists():
+        with open(path, newline='') as f: old = list(csv.DictReader(f))
+    new = {tuple(str(r[k]) for k in key) for r in rows}
+    keep = [r for r in old if tuple(r.get(k, '') for k in key) not in new]
+    write_csv(keep + rows, path, key); return len(keep) + len(rows)
 
 def run_cell(cmd:list, folder:Path, log:Path) -> float:
     t = time.time()
@@ -170,9 +180,10 @@ if __name__ == '__main__':
             m, prov = json.loads((folder/'metrics.json').read_text()), provenance(folder, a.commit)
             rows += rows_of(m, data_name(d), me, s, shlex.join(['kr_nb', 'run', *[x for x in args if x != '--quiet']]), prov=prov)
             stages += stage_rows(m, data_name(d), me, s, prov); tunings += tuning_rows(folder, data_name(d), me, s, prov)
-    write_csv(rows, out/'privacy_utility.csv', ('dataset', 'method', 'seed'))
-    write_csv(stages, out/'stage_seconds.csv', ('dataset', 'method', 'seed', 'stage', 'seconds'))
-    if tunings: write_csv(tunings, out/'tuning.csv', ('dataset', 'method', 'seed', 'checkpoint', 'scheduler', 'steps', 'guidance'))
+    cell = ('dataset', 'method', 'seed')  # the cells of this call replace their old rows; other cells' rows stay
+    merge_csv(rows, out/'privacy_utility.csv', cell); merge_csv(stages, out/'stage_seconds.csv', cell)
+    if tunings: merge_csv(tunings, out/'tuning.csv', cell)
+    with open(out/'privacy_utility.csv', newline='') as f: rows = list(csv.DictReader(f))  # every cell's, for the summary
     cmd = 'python benchmarks/privacy_utility.py ' + ' '.join(shlex.quote(x) for x in sys.argv[1:])
     (out/'privacy_utility.md').write_text(summarise(rows, cmd)); plot(rows, out)
     print((out/'privacy_utility.md').read_text())

@@ -43,6 +43,11 @@ def _tuple_of(elem):
 
 def _default(f): return f.default_factory() if f.default_factory is not MISSING else f.default
 
+def _elem(f, d:tuple) -> type:
+    "The type of a tuple field's items: its default's, else its annotation's (`tuple[int, ...]`), else str."
+    if d: return type(d[0])
+    return next((t for t in (int, float) if f'tuple[{t.__name__}' in str(f.type)), str)
+
 def option_name(prefix:str, field:str) -> str:
     "The option (and argparse `dest`) of a config `field` under `prefix`."
     return prefix + field
@@ -67,13 +72,13 @@ def add_config_options(p:argparse.ArgumentParser, cls, prefix:str='', only=None,
         if (only is not None and f.name not in only) or f.name in skip: continue
         name, d, k, ch = option_name(prefix, f.name), _default(f), _kind(f, _default(f)), _choices(f.name)
         shown = ','.join(map(str, d)) if isinstance(d, tuple) else d
-        help = f"{docs.get(f.name) or f.name} (default: {shown})"
+        help = f"{docs.get(f.name) or f.name}" + (f" (default: {shown})" if shown != '' else '')  # an empty default: its comment says what
         hyphen = f"--{name.replace('_', '-')}" if '_' in name else None  # accepted, not listed
         if k is bool:
             kw = dict(dest=name, nargs='?', const=True, type=_bool, default=None, metavar='BOOL')
             no = [f'--no_{name}', f"--no-{name.replace('_', '-')}"]
             g.add_argument(*no, dest=name, action='store_const', const=False, help=argparse.SUPPRESS)
-        elif k is tuple: kw = dict(dest=name, type=_tuple_of(type(d[0]) if d else str), default=None, metavar=_METAVAR[k])
+        elif k is tuple: kw = dict(dest=name, type=_tuple_of(_elem(f, d)), default=None, metavar=_METAVAR[k])
         else: kw = dict(dest=name, type=k, default=None, choices=ch, metavar='{' + ','.join(ch) + '}' if ch else _METAVAR.get(k))
         g.add_argument(f'--{name}', help=help, **kw)
         if hyphen: g.add_argument(hyphen, help=argparse.SUPPRESS, **kw)

@@ -20,11 +20,11 @@ from .core import *
 # %% auto #0
 __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'TV_SPLITS', 'EXPORT_FORMATS', 'DATASETS', 'PROTOCOLS', 'ImageData',
            'DataSplits', 'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels',
-           'stratified_subset', 'shrink', 'load_digits_data', 'memory_budget', 'check_memory', 'load_npz', 'data_dirs',
-           'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv', 'dataset_card', 'export_images',
-           'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest', 'make_manifest', 'check_manifest',
-           'provenance', 'check_provenance', 'TensorImages', 'channel_stats', 'n_batches', 'train_dl', 'dataloaders',
-           'Augment']
+           'stratified_subset', 'shrink', 'native_size', 'load_digits_data', 'memory_budget', 'check_memory',
+           'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv',
+           'dataset_card', 'export_images', 'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest',
+           'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages', 'channel_stats',
+           'n_batches', 'train_dl', 'dataloaders', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -181,6 +181,16 @@ def shrink(data:ImageData, size:int) -> ImageData:
     x = torch.from_numpy(data.images).permute(0, 3, 1, 2).float()
     imgs = (inv @ x @ inv.T).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
     return ImageData(imgs, data.labels, data.classes, data.name)
+
+
+# %% ../nbs/01_data.ipynb #8b9eadd3
+def native_size(data:ImageData, n:int=256) -> int:
+    "The smallest size (≥ 4 px) that `resize` upsampled `data` from (its first `n` images reproduced to one grey level), else its size."
+    if len(data) == 0: return data.size
+    def fits(s, k):  # the first k images come back from s px to within one grey level
+        few = data.subset(np.arange(min(k, len(data))))
+        return np.abs(resize(shrink(few, s), data.size).images.astype(np.int16) - few.images).max() <= 1
+    return next((s for s in range(4, data.size) if fits(s, 2) and fits(s, n)), data.size)  # 2 images rule most sizes out
 
 
 # %% ../nbs/01_data.ipynb #654ac4db

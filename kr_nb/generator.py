@@ -264,9 +264,10 @@ def load_generator(path, device:str|None=None) -> Generator:
 
 # %% ../nbs/02a_generator.ipynb #7d9ed40d
 def for_data(cfg, data:ImageData, **kw):
-    "`cfg` with the fields that describe `data` (size, channels, n_classes) and `kw` filled in, where it has them."
+    "`cfg` with the fields that describe `data` (size, channels, n_classes, and its own `data_fields`) and `kw` filled in, where it has them."
     have = {f.name for f in fields(cfg)}
-    vals = {'size': data.size, 'channels': data.channels, 'n_classes': data.n_classes, **kw}
+    own = cfg.data_fields(data) if hasattr(cfg, 'data_fields') else {}  # defaults a method derives from the data
+    vals = {'size': data.size, 'channels': data.channels, 'n_classes': data.n_classes, **own, **kw}
     return replace(cfg, **{k: v for k, v in vals.items() if k in have})
 
 # %% ../nbs/02a_generator.ipynb #2e7c89ae

@@ -18,8 +18,8 @@ from .generator import *
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'AUGMENTS', 'BETA_SCHEDULES', 'KRConfig', 'make_unet', 'make_scheduler', 'to_uint8', 'sample_images',
-           'sample_images_stock', 'list_checkpoints', 'KRGenerator']
+__all__ = ['SCHEDULERS', 'AUGMENTS', 'BETA_SCHEDULES', 'KRConfig', 'unet_channels', 'make_unet', 'make_scheduler', 'to_uint8',
+           'sample_images', 'sample_images_stock', 'list_checkpoints', 'KRGenerator']
 
 # %% ../nbs/03_kr.ipynb #a3b3f9e2
 SCHEDULERS = {'ddim': DDIMScheduler, 'dpm': DPMSolverMultistepScheduler, 'ddpm': DDPMScheduler}  # samplers
@@ -27,13 +27,13 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 
 @dataclass
 class KRConfig:
-    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: two CPU cores, about 2 minutes at 16 px)."
+    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: two CPU cores, about a minute and a half on digits)."
     KEY_OPTIONAL = {'train_size': 0}      # fields left out of cache keys at this value (the keys of older runs hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
-    train_size: int = 0                   # train and sample at this size, resized to the data's (0: the data's)
+    train_size: int = 0                   # train and sample at this size, resized to the data's (0: the size the data were upsampled from)
     n_classes: int = 10                   # classes (from the data)
-    block_channels: tuple = (24, 48, 48)  # UNet channels per level
+    block_channels: tuple[int, ...] = ()  # UNet channels per level (empty: 32,64 below 16 px, else 24,48,48)
     layers_per_block: int = 1             # ResNet layers per UNet level
     attention: bool = False               # self-attention in the lowest-resolution blocks
     norm_groups: int = 8                  # GroupNorm groups
@@ -63,11 +63,11 @@ class KRConfig:
         for f in ('block_channels', 'guidances', 'sample_steps', 'aug'): setattr(self, f, tuple(getattr(self, f)))
         bad = set(self.aug) - set(AUGMENTS)
         if bad: raise KrError(f"unknown augmentation(s) {sorted(bad)}: use {', '.join(AUGMENTS)}")
-        n = len(self.block_channels)
+        n = len(self.levels)
         if self.norm_groups < 1: raise KrError(f"norm_groups must be ≥ 1, got {self.norm_groups}")
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
-        if not n or min(self.block_channels) < 1: raise KrError(f"block_channels must be positive, got {self.block_channels}")
-        if any(c % self.norm_groups for c in self.block_channels): raise KrError(f"block_channels {self.block_channels} must be multiples of norm_groups ({self.norm_groups})")
+        if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels): raise KrError(f"block_channels must be positive integers, got {self.block_channels}")
+        if any(c % self.norm_groups for c in self.levels): raise KrError(f"block_channels {self.levels} must be multiples of norm_groups ({self.norm_groups})")
         if self.train_size and self.train_size < 4:
             raise KrError(f"train_size must be 0 (the data's size) or ≥ 4 px, got {self.train_size}")
         s, fix = (self.train_size, 'change it (e.g. --gen_train_size') if self.train_size else (self.size, 'resize the data (e.g. --size')
@@ -81,6 +81,19 @@ class KRConfig:
         if not 0 < self.ema_decay < 1: raise KrError(f"ema_decay must be in (0, 1), got {self.ema_decay}")
         for s in self.sample_steps: _check_sampling(self.scheduler, s, min(self.guidances, default=-1), self.timesteps)
         get_device(self.device)
+    @property
+    def levels(self) -> tuple:
+        "The UNet's channels per level: `block_channels`, or `unet_channels` of the size it trains at."
+        return self.block_channels or unet_channels(self.train_size or self.size)
+    def data_fields(self, data:ImageData) -> dict:
+        "What `for_data` sets from `data`: `train_size` 0 becomes its `native_size`, empty `block_channels` the UNet for it."
+        n = self.train_size or native_size(data)
+        return {**({} if self.train_size else {'train_size': n if n < data.size else 0}),
+                **({} if self.block_channels else {'block_channels': unet_channels(n)})}
+
+def unet_channels(size:int) -> tuple:
+    "The default UNet channels per level at `size` px: two levels below 16 px (digits' native 8), three from 16."
+    return (32, 64) if size < 16 else (24, 48, 48)
 
 BETA_SCHEDULES = ('linear', 'scaled_linear', 'squaredcos_cap_v2', 'sigmoid')  # the noise schedules diffusers' DDPMScheduler has
 
@@ -93,11 +106,11 @@ def _check_sampling(scheduler, steps, guidance, timesteps:int|None=None):
 
 def make_unet(cfg:KRConfig) -> UNet2DModel:
     "A diffusers `UNet2DModel` with a class embedding of `n_classes + 1` entries (the last is 'no class', for CFG), per augmentation state."
-    n = len(cfg.block_channels)
+    n = len(cfg.levels)
     down = tuple('AttnDownBlock2D' if (cfg.attention and i == n - 1) else 'DownBlock2D' for i in range(n))
     up = tuple(t.replace('Down', 'Up') for t in reversed(down))
     return UNet2DModel(sample_size=cfg.train_size or cfg.size, in_channels=cfg.channels, out_channels=cfg.channels,
-                       block_out_channels=cfg.block_channels,
+                       block_out_channels=cfg.levels,
                        layers_per_block=cfg.layers_per_block, down_block_types=down, up_block_types=up,
                        num_class_embeds=(cfg.n_classes + 1) * 2**len(cfg.aug), norm_num_groups=cfg.norm_groups)
 

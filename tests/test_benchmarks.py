@@ -142,3 +142,24 @@ def test_machine_names_the_vector_instructions():
     assert 'CPU threads' in m
     if 'avx512f' in flags: assert 'AVX-512' in m, m
     elif 'avx2' in flags: assert 'AVX2' in m and 'AVX-512' not in m, m
+
+def test_privacy_utility_keeps_the_rows_of_cells_it_did_not_run(tmp_path):
+    "Rerunning digits' KR cells leaves the MedMNIST rows (and their stage seconds) in the result files."
+    out, runs = tmp_path/'out', tmp_path/'runs'; out.mkdir()
+    cell = runs/'digits'/'kr'/'seed0'; cell.mkdir(parents=True)
+    (cell/'metrics.json').write_text(json.dumps(_metrics()))
+    (cell/privacy_utility.PROVENANCE).write_text(json.dumps({'commit': 'new', 'machine': 'm'}))
+    old = lambda ds, me: {'dataset': ds, 'method': me, 'seed': 0, 'accuracy': .8, 'commit': 'old'}
+    privacy_utility.write_csv([old('breastmnist', 'kr'), old('digits', 'kr')], out/'privacy_utility.csv', ('dataset', 'method', 'seed'))
+    privacy_utility.write_csv([{'dataset': 'breastmnist', 'method': 'kr', 'seed': 0, 'stage': 'teacher', 'seconds': 9}],
+                              out/'stage_seconds.csv', ('dataset', 'method', 'seed'))
+    cmd = [sys.executable, ROOT/'benchmarks'/'privacy_utility.py', '--datasets', 'digits', '--methods', 'kr', '--seeds', '0',
+           '--out', out, '--runs', runs, '--summarise_only']
+    r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = list(csv.DictReader(open(out/'privacy_utility.csv')))
+    assert sorted((x['dataset'], x['method'], x['commit']) for x in rows) == [
+        ('breastmnist', 'kr', 'old'), ('digits', 'kr', 'new'), ('digits', 'teacher', 'new')]  # digits' old row replaced
+    st = list(csv.DictReader(open(out/'stage_seconds.csv')))
+    assert {x['dataset'] for x in st} == {'breastmnist', 'digits'} and len(st) == 4
+    assert '| breastmnist | kr | 1 |' in (out/'privacy_utility.md').read_text()
