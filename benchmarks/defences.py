@@ -8,8 +8,9 @@ what the defence changes is recomputed.
 `--base` holds the plain runs (`<base>/<dataset>/kr/seed<s>`, as `privacy_utility.py` writes them); the defended runs go
 to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`, keeping the rows of other seeds, settings and plain runs
 already in it: one row per (defence, seed, plain run), the plain run as defence `none`. A plain run is told by its
-Teacher's audit AUC (`teacher_mia_auc`, shared by every run on top of it), so a seed rerun on another machine adds rows
-beside the first machine's, and `choose_defence` compares each defended run with its own plain run. Each row has the
+Teacher's audit AUC (`teacher_mia_auc`, shared by every run on top of it) and the size its generator trained at
+(`plain_gen`), so a seed rerun on another machine, or after the default generator changed, adds rows beside the
+first ones, and `choose_defence` compares each defended run with its own plain run. Each row has the
 accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator channel's attack
 AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it computed itself, i.e.
 what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's), commit, command and
@@ -24,8 +25,13 @@ from audit_study import commit, machine
 from privacy_utility import PROVENANCE, provenance, write_csv, merge_csv
 
 # stages copied from the plain run: a copy is used only where the defended run's key for it is the same
-KEY = ('dataset', 'defence', 'seed', 'teacher_mia_auc')  # a row's key: its plain run is told by its Teacher's audit AUC
+KEY = ('dataset', 'defence', 'seed', 'teacher_mia_auc', 'plain_gen')  # a row's key: its plain run, told by its Teacher's audit AUC and generator
 REUSED = ('split', 'teacher', 'generator', 'tuning', 'pool', 'privacy', 'shadows', 'control', 'mia_teacher', 'mia_generator')
+
+def plain_gen(base:Path) -> str:
+    "The size the plain run's generator trained at ('8 px'): the default changed from the data's size to its native size."
+    g = [json.loads(p.read_text())['config'] for p in sorted(base.glob('generator-*/generator/generator.json'))]
+    return ','.join(dict.fromkeys(f"{c.get('train_size') or c['size']} px" for c in g))
 
 def recomputed(stage:str, m:dict) -> bool:
     "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."
@@ -67,8 +73,9 @@ if __name__ == '__main__':
     rows = []
     for s in map(int, a.seeds.split(',')):
         base = Path(a.base)/a.dataset/'kr'/f'seed{s}'
+        plain = {'plain_gen': plain_gen(base)}  # every row on top of this plain run says which generator it had
         if (base/'metrics.json').exists():
-            rows.append(defence_row(json.loads((base/'metrics.json').read_text()), a.dataset, 'none', s, provenance(base),
+            rows.append(defence_row(json.loads((base/'metrics.json').read_text()), a.dataset, 'none', s, provenance(base) | plain,
                                     f"kr_nb run --data {a.dataset} --seed {s}"))
         for tag, opts in defs.items():
             out = Path(a.runs)/a.dataset/tag/f'seed{s}'
@@ -85,7 +92,7 @@ if __name__ == '__main__':
                 (out/PROVENANCE).write_text(json.dumps({'commit': commit(), 'machine': machine()}))
                 print(f"{tag} seed {s}: {(time.time() - t) / 60:.1f} min", flush=True)
             if (out/'metrics.json').exists():
-                rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s, provenance(out),
+                rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s, provenance(out) | plain,
                                         shlex.join(['kr_nb', 'run', *args])))
     Path(a.out).mkdir(parents=True, exist_ok=True)
     n = merge_csv(rows, Path(a.out)/'defences.csv', KEY)
