@@ -27,7 +27,7 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 
 @dataclass
 class KRConfig:
-    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: two CPU cores, about a minute and a half on digits)."
+    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: about a minute on digits, two CPU cores)."
     KEY_OPTIONAL = {'train_size': 0}      # fields left out of cache keys at this value (the keys of older runs hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)

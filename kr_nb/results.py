@@ -13,8 +13,8 @@ from .core import *
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'SETTING', 'read_rows',
            'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'speed_table', 'stage_table', 'tuning_result',
-           'chosen_table']
+           'plot_defences', 'choose_defence', 'choice_table', 'speed_table', 'stage_table', 'default_run_table',
+           'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -227,6 +227,21 @@ def stage_table(folder=None, name:str='stage_seconds') -> Table:
         secs = {s: [r['seconds'] for r in rs if r['stage'] == s] for s in stages}
         out += [[ds, _method_name(me), s, len(v), mean_sd(v, '.0f'), mc] for s, v in secs.items() if v]
     return Table(['dataset', 'run', 'stage', 'seeds', 'seconds', 'machine'], out)
+
+
+# %% ../nbs/11_results.ipynb #f4401ce1
+def default_run_table(folder=None, name:str='default_run') -> Table:
+    "Seconds per stage of each timed default run (a column per label), then all stages, wall seconds and peak memory."
+    rows = read_rows(name, folder)
+    labels, stages = list(dict.fromkeys(r['label'] for r in rows)), list(dict.fromkeys(r['stage'] for r in rows))
+    of = lambda lb: [r for r in rows if r['label'] == lb]
+    sec = lambda lb, s: next((f"{r['seconds']:.1f}" for r in of(lb) if r['stage'] == s), '–')
+    out = [[s, *(sec(lb, s) for lb in labels)] for s in stages]
+    out.append(['**all stages**', *(f"**{sum(r['seconds'] for r in of(lb)):.1f}**" for lb in labels)])
+    out.append(['wall (process)', *(f"{of(lb)[0]['wall_seconds']:.1f}" for lb in labels)])
+    out.append(['peak memory (MB)', *(f"{of(lb)[0]['peak_memory_mb']:.0f}" for lb in labels)])
+    note = '; '.join(f"{lb}: commit {of(lb)[0]['commit']}, {of(lb)[0]['machine']}" for lb in labels)
+    return Table(['stage', *labels], out, note)
 
 
 # %% ../nbs/11_results.ipynb #cc6e12b1

@@ -163,3 +163,14 @@ def test_privacy_utility_keeps_the_rows_of_cells_it_did_not_run(tmp_path):
     st = list(csv.DictReader(open(out/'stage_seconds.csv')))
     assert {x['dataset'] for x in st} == {'breastmnist', 'digits'} and len(st) == 4
     assert '| breastmnist | kr | 1 |' in (out/'privacy_utility.md').read_text()
+
+def test_default_run_rows_and_a_cached_folder_refused(tmp_path):
+    "The timed default run writes one row per stage; a folder left from before is refused (its stages would be cached)."
+    import default_run
+    rows = default_run.stage_rows(_metrics() | {'peak_memory_mb': 1200.}, 'after', 226.04, {'commit': 'c', 'machine': 'm'})
+    assert [(r['stage'], r['seconds']) for r in rows] == [('split', 0.), ('teacher', 10.), ('generator', 90.)]
+    assert {(r['label'], r['wall_seconds'], r['peak_memory_mb'], r['commit']) for r in rows} == {('after', 226.0, 1200., 'c')}
+    (tmp_path/'runs'/'after').mkdir(parents=True)
+    cmd = [sys.executable, ROOT/'benchmarks'/'default_run.py', '--label', 'after', '--runs', tmp_path/'runs', '--out', tmp_path]
+    r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=120)
+    assert r.returncode and 'exists: remove it' in r.stderr and not (tmp_path/'default_run.csv').exists(), r.stderr
