@@ -185,12 +185,13 @@ def shrink(data:ImageData, size:int) -> ImageData:
 
 # %% ../nbs/01_data.ipynb #8b9eadd3
 def native_size(data:ImageData, n:int=256) -> int:
-    "The smallest size (≥ 4 px) that `resize` upsampled `data` from (its first `n` images reproduced to one grey level), else its size."
+    "The smallest size ≥ 4 px from which `resize` gives `data`'s first `n` images to one grey level, else its size."
     if len(data) == 0: return data.size
     def fits(s, k):  # the first k images come back from s px to within one grey level
         few = data.subset(np.arange(min(k, len(data))))
         return np.abs(resize(shrink(few, s), data.size).images.astype(np.int16) - few.images).max() <= 1
-    return next((s for s in range(4, data.size) if fits(s, 2) and fits(s, n)), data.size)  # 2 images rule most sizes out
+    # two images rule most sizes out before the n are tried
+    return next((s for s in range(4, data.size) if fits(s, 2) and fits(s, n)), data.size)
 
 
 # %% ../nbs/01_data.ipynb #654ac4db

@@ -264,7 +264,7 @@ def load_generator(path, device:str|None=None) -> Generator:
 
 # %% ../nbs/02a_generator.ipynb #7d9ed40d
 def for_data(cfg, data:ImageData, **kw):
-    "`cfg` with the fields that describe `data` (size, channels, n_classes, and its own `data_fields`) and `kw` filled in, where it has them."
+    "`cfg` with the fields describing `data` (size, channels, n_classes, its `data_fields`) and `kw`, those it has."
     have = {f.name for f in fields(cfg)}
     own = cfg.data_fields(data) if hasattr(cfg, 'data_fields') else {}  # defaults a method derives from the data
     vals = {'size': data.size, 'channels': data.channels, 'n_classes': data.n_classes, **own, **kw}

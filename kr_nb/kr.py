@@ -27,11 +27,11 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 
 @dataclass
 class KRConfig:
-    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: about a minute on digits, two CPU cores)."
+    "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
     KEY_OPTIONAL = {'train_size': 0}      # fields left out of cache keys at this value (the keys of older runs hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
-    train_size: int = 0                   # train and sample at this size, resized to the data's (0: the size the data were upsampled from)
+    train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
     n_classes: int = 10                   # classes (from the data)
     block_channels: tuple[int, ...] = ()  # UNet channels per level (empty: 32,64 below 16 px, else 24,48,48)
     layers_per_block: int = 1             # ResNet layers per UNet level
@@ -66,8 +66,10 @@ class KRConfig:
         n = len(self.levels)
         if self.norm_groups < 1: raise KrError(f"norm_groups must be ≥ 1, got {self.norm_groups}")
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
-        if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels): raise KrError(f"block_channels must be positive integers, got {self.block_channels}")
-        if any(c % self.norm_groups for c in self.levels): raise KrError(f"block_channels {self.levels} must be multiples of norm_groups ({self.norm_groups})")
+        if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels):
+            raise KrError(f"block_channels must be positive integers, got {self.block_channels}")
+        if any(c % self.norm_groups for c in self.levels):
+            raise KrError(f"block_channels {self.levels} must be multiples of norm_groups ({self.norm_groups})")
         if self.train_size and self.train_size < 4:
             raise KrError(f"train_size must be 0 (the data's size) or ≥ 4 px, got {self.train_size}")
         s, fix = (self.train_size, 'change it (e.g. --gen_train_size') if self.train_size else (self.size, 'resize the data (e.g. --size')
@@ -86,7 +88,7 @@ class KRConfig:
         "The UNet's channels per level: `block_channels`, or `unet_channels` of the size it trains at."
         return self.block_channels or unet_channels(self.train_size or self.size)
     def data_fields(self, data:ImageData) -> dict:
-        "What `for_data` sets from `data`: `train_size` 0 becomes its `native_size`, empty `block_channels` the UNet for it."
+        "What `for_data` fills from `data`: `train_size` 0 its `native_size`, empty `block_channels` `unet_channels`."
         n = self.train_size or native_size(data)
         return {**({} if self.train_size else {'train_size': n if n < data.size else 0}),
                 **({} if self.block_channels else {'block_channels': unet_channels(n)})}

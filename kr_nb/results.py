@@ -119,9 +119,10 @@ def _plain_first(defence:str) -> tuple: return (defence != 'none', defence)  # t
 def _gen(r:dict) -> str: return r.get('plain_gen') or ''  # the size the plain run's generator trained at ('8 px')
 
 def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
-    "Per dataset, plain generator and defence, over its runs on `seeds`: utility, the Student's AUC and control, the generator."
+    "Per dataset, plain generator and defence, over the runs on `seeds`: utility, the Student's AUC and control, leaks."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
-    keys = sorted({(r['dataset'], _gen(r), r['defence']) for r in rows}, key=lambda k: (_ds_order(k[0]), k[1], _plain_first(k[2])))
+    keys = sorted({(r['dataset'], _gen(r), r['defence']) for r in rows},
+                  key=lambda k: (_ds_order(k[0]), k[1], _plain_first(k[2])))
     out = []
     for ds, g, de in keys:
         rs = [r for r in rows if (r['dataset'], _gen(r), r['defence']) == (ds, g, de)]
@@ -130,7 +131,8 @@ def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Ta
         out.append([ds, g, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
                     col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
                     col('ssim_nearest_member'), col('recomputed_seconds', '.0f')])
-    return Table(['dataset', 'plain generator', 'defence', 'runs', 'Student acc. (%)', 'gap to Teacher (pts)', 'MIA AUC', 'control AUC',
+    return Table(['dataset', 'plain generator', 'defence', 'runs', 'Student acc. (%)', 'gap to Teacher (pts)',
+                  'MIA AUC', 'control AUC',
                   'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member',
                   'seconds recomputed'], out)
 
@@ -139,7 +141,8 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     import matplotlib.pyplot as plt
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds
             and plain_gen in (None, _gen(r))]
-    if not rows: raise KrError(f"no {name} rows for {dataset!r}" + (f" with a {plain_gen} plain generator" if plain_gen else ''))
+    if not rows:
+        raise KrError(f"no {name} rows for {dataset!r}" + (f" with a {plain_gen} plain generator" if plain_gen else ''))
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for i, de in enumerate(sorted({r['defence'] for r in rows}, key=_plain_first)):
         x = np.array([r['mia_auc'] for r in rows if r['defence'] == de], float)
@@ -154,22 +157,24 @@ def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION
     ax.axhline(t, color='k', ls=':', lw=1, label='Teacher accuracy')
     ax.axhline(t - .5, color='r', ls=':', lw=1, label='Teacher − 0.5 pts')
     ax.set(xlabel='Student: membership-inference AUC (headline attack)', ylabel='Student test accuracy (%)',
-           title=f"{dataset}{f' ({plain_gen} generator)' if plain_gen else ''}: defences on seeds {', '.join(map(str, seeds))}")
+           title=f"{dataset}{f' ({plain_gen} generator)' if plain_gen else ''}: defences on seeds "
+                 f"{', '.join(map(str, seeds))}")
     ax.legend(fontsize=6, loc='upper left', bbox_to_anchor=(1.01, 1)); fig.tight_layout()  # beside the axes
     return fig
 
 # %% ../nbs/11_results.ipynb #151f647b
 def _base(r:dict) -> tuple:
-    "The plain run a defence row reuses (split, Teacher, generator, shadows): its seed, its Teacher's audit AUC, its generator's size."
+    "The plain run a defence row reuses (split, Teacher, generator, shadows): seed, Teacher's AUC, generator size."
     return r['seed'], r.get('teacher_mia_auc'), _gen(r)
 
 def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
                    worst_cost:float=1.5, plain_gen:str|None=None) -> dict:
-    "The selection seeds' pick on top of `plain_gen` plain runs: within `mean_cost` val points of them, the most excess AUC taken off."
+    "The selection seeds' pick over the `plain_gen` plain runs: within `mean_cost` val points, the most excess AUC off."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     gens = sorted({_gen(r) for r in rows})
     if plain_gen is None and len(gens) > 1:
-        raise KrError(f"{name}: {dataset}'s plain runs trained their generators at {', '.join(gens)}: name one (plain_gen)")
+        raise KrError(f"{name}: {dataset}'s plain runs trained their generators at {', '.join(gens)}: "
+                      "name one (plain_gen)")
     rows = [r for r in rows if plain_gen in (None, _gen(r))]  # defences are compared on top of one default
     plain = {_base(r): r for r in rows if r['defence'] == 'none'}  # a seed run on two machines: two plain runs
     if any(s not in {b[0] for b in plain} for s in seeds):
@@ -200,7 +205,8 @@ def choice_table(folder=None, name:str='defences') -> Table:
             out.append([ds, g, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}",
                         f"{v['excess_auc']:+.3f}", f"{v['excess_change']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
-    return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)', 'Student AUC − control',
+    return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)',
+                  'Student AUC − control',
                   'change vs plain', 'within the mark', 'pick'], out, ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #70a4c03a
