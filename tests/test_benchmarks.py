@@ -128,10 +128,11 @@ def test_defences_csv_keeps_the_rows_of_other_calls(tmp_path):
     assert defences.merge_csv([row('none', 3, .52), row('t4', 0, .50)], p, ('dataset', 'defence', 'seed')) == 3
     rows = list(csv.DictReader(open(p)))
     assert sorted((r['defence'], r['seed'], r['mia_auc']) for r in rows) == [('none', '0', '0.55'), ('none', '3', '0.52'), ('t4', '0', '0.5')]
-    two = lambda auc, t: row('none', 0, auc) | {'teacher_mia_auc': t}  # seed 0's plain run on two machines (two Teachers)
+    two = lambda auc, t, g='8 px': row('none', 0, auc) | {'teacher_mia_auc': t, 'plain_gen': g}  # seed 0's plain runs
     assert defences.merge_csv([two(.55, .59)], tmp_path/'two.csv', defences.KEY) == 1
     assert defences.merge_csv([two(.56, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the other machine's: kept beside
     assert defences.merge_csv([two(.57, .60)], tmp_path/'two.csv', defences.KEY) == 2  # the same plain run again: replaced
+    assert defences.merge_csv([two(.58, .60, '16 px')], tmp_path/'two.csv', defences.KEY) == 3  # same Teacher, other generator
 
 def test_machine_names_the_vector_instructions():
     "Machines of one kind differ in their widest vector instructions (and so in their floats): the row's machine says which."
@@ -174,3 +175,10 @@ def test_default_run_rows_and_a_cached_folder_refused(tmp_path):
     cmd = [sys.executable, ROOT/'benchmarks'/'default_run.py', '--label', 'after', '--runs', tmp_path/'runs', '--out', tmp_path]
     r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=120)
     assert r.returncode and 'exists: remove it' in r.stderr and not (tmp_path/'default_run.csv').exists(), r.stderr
+
+def test_plain_gen_names_the_size_the_plain_generator_trained_at(tmp_path):
+    import defences
+    for name, cfg in (('a', {'train_size': 8, 'size': 16}), ('b', {'train_size': 0, 'size': 28})):
+        g = tmp_path/name/'generator-x'/'generator'; g.mkdir(parents=True)
+        (g/'generator.json').write_text(json.dumps({'kind': 'kr', 'config': cfg}))
+    assert (defences.plain_gen(tmp_path/'a'), defences.plain_gen(tmp_path/'b')) == ('8 px', '28 px')
