@@ -78,19 +78,21 @@ def load_pretrained(loader, model_id:str, what:str, **kwargs):
         for l, v in zip(quiet, levels): l.setLevel(v)
 
 def check_model_available(model_id:str, what:str, probe:str='config.json'):
-    "Refuse a model that cannot be loaded: a local folder that is missing, or (offline) a hub id not in the local cache."
+    "Refuse a model that cannot be loaded: a missing local folder, a hub id the hub lacks, or one neither reachable nor cached."
     if (p := _local_model(model_id, what)) is not None: return p
+    why = ' (HF_HUB_OFFLINE is set)'
     if os.environ.get('HF_HUB_OFFLINE') in (None, '', '0'):  # online: ask the hub now, before any work
         from huggingface_hub import HfApi
-        try: HfApi().model_info(str(model_id))
+        try: HfApi().model_info(str(model_id)); return model_id
         except Exception as e:
             if not_on_hub(e): raise KrError(no_such_model(model_id, what)) from e
-        return model_id  # there, or the hub unreachable (from_pretrained then tries the cache)
+            if getattr(getattr(e, 'response', None), 'status_code', None): return model_id  # it answered (e.g. gated)
+        why = ' and the hub could not be reached'  # then only the cache can have it
     from huggingface_hub import try_to_load_from_cache
     try: hit = try_to_load_from_cache(str(model_id), probe)
     except Exception: hit = None  # a malformed id: say it is not there
     if not isinstance(hit, str):
-        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache (HF_HUB_OFFLINE is set); "
+        raise KrError(f"cannot load the {what} {model_id!r}: it is not in the local Hugging Face cache{why}; "
                       f"download it where a network exists (huggingface-cli download {model_id}) or pass the path of a local copy")
     return model_id
 
