@@ -9,16 +9,17 @@ command, machine), keeping the rows of other labels. Time a `before` label from 
 (`--kr_nb "python -m kr_nb.cli"` with `PYTHONPATH` at it, `--commit` naming it) on the same machine, one run after
 the other, with nothing else running.
 """
-import argparse, json, shlex, subprocess, sys, time
+import argparse, json, shlex, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from audit_study import commit, machine
-from privacy_utility import merge_csv
+import privacy_utility
+from privacy_utility import merge_csv, run_cell
 
 def stage_rows(m:dict, label:str, wall:float, prov:dict) -> list:
-    "One row per stage of the run's `metrics.json` (`m`), with the run's wall seconds and peak memory."
-    return [{'label': label, 'stage': k, 'seconds': v, 'wall_seconds': round(wall, 1),
-             'peak_memory_mb': m.get('peak_memory_mb'), **prov} for k, v in m['timings'].items()]
+    "`privacy_utility.stage_rows` of the run (digits, kr, seed 0), each with its label, wall seconds and peak memory."
+    extra = {'label': label, 'wall_seconds': round(wall, 1), 'peak_memory_mb': m.get('peak_memory_mb')}
+    return [r | extra for r in privacy_utility.stage_rows(m, 'digits', 'kr', 0, prov)]
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,12 +32,7 @@ if __name__ == '__main__':
     folder = Path(a.runs)/a.label
     if folder.exists(): raise SystemExit(f"{folder} exists: remove it or pass another --runs (a timed run must not reuse cached stages)")
     folder.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [*shlex.split(a.kr_nb), 'run', '--quiet', '--out', str(folder)]
-    t = time.time()
-    try: r = subprocess.run(cmd, capture_output=True, text=True)
-    except FileNotFoundError: raise SystemExit(f"command {cmd[0]!r} not found: activate kr_nb's environment or pass --kr_nb") from None
-    wall = time.time() - t
-    if r.returncode: raise SystemExit(f"{shlex.join(cmd)} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
+    wall = run_cell([*shlex.split(a.kr_nb), 'run', '--quiet', '--out', str(folder)], folder, folder.parent/f'{a.label}.log')
     m = json.loads((folder/'metrics.json').read_text())
     prov = {'commit': a.commit or commit(), 'command': 'kr_nb run', 'machine': machine()}
     rows = stage_rows(m, a.label, wall, prov)
