@@ -24,7 +24,7 @@ __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'TV_SPLITS', 'EXPORT_F
            'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv',
            'dataset_card', 'export_images', 'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest',
            'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages', 'channel_stats',
-           'n_batches', 'train_dl', 'dataloaders', 'Augment']
+           'n_batches', 'train_dl', 'dataloaders', 'random_affine', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -753,18 +753,24 @@ def dataloaders(train:ImageData, valid:ImageData, bs:int=128, device=None, seed:
     return DataLoaders(dl_tr, dl_va, device=dev)
 
 # %% ../nbs/01_data.ipynb #d7fe145b
+def random_affine(x:torch.Tensor, shift:float=0.1, rotate:float=10., scale:float=0.1, flip:bool=False,
+                  generator:torch.Generator|None=None) -> torch.Tensor:
+    "A random shift (share of the width), rotation (degrees), scale and optional horizontal flip of each image in `x`."
+    n, dev = x.shape[0], (x.device if generator is None else generator.device)
+    rand = lambda *s: torch.rand(*s, device=dev, generator=generator).to(x.device)
+    ang = (rand(n) * 2 - 1) * rotate * np.pi / 180
+    sc = 1 + (rand(n) * 2 - 1) * scale
+    cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
+    fl = torch.where(rand(n) < 0.5, -1., 1.) if flip else torch.ones(n, device=x.device)
+    t = (rand(n, 2) * 2 - 1) * shift * 2
+    theta = torch.stack([torch.stack([cos * fl, -sin, t[:, 0]], 1), torch.stack([sin * fl, cos, t[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, padding_mode='border', align_corners=False)
+
+# %% ../nbs/01_data.ipynb #d7fe145c
 class Augment(Callback):
-    "Random affine augmentation of training batches (shift, rotation, scale, optional horizontal flip)."
+    "Random affine augmentation of training batches (shift, rotation, scale, optional flip): `random_affine`."
     order = 5
     def __init__(self, shift:float=0.1, rotate:float=10., scale:float=0.1, flip:bool=False): store_attr()
     def before_batch(self):
-        if not self.training: return
-        x = self.xb[0]; n = x.shape[0]
-        ang = (torch.rand(n, device=x.device) * 2 - 1) * self.rotate * np.pi / 180
-        sc = 1 + (torch.rand(n, device=x.device) * 2 - 1) * self.scale
-        cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
-        flip = torch.where(torch.rand(n, device=x.device) < 0.5, -1., 1.) if self.flip else torch.ones(n, device=x.device)
-        t = (torch.rand(n, 2, device=x.device) * 2 - 1) * self.shift * 2
-        theta = torch.stack([torch.stack([cos * flip, -sin, t[:, 0]], 1), torch.stack([sin * flip, cos, t[:, 1]], 1)], 1)
-        grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
-        self.learn.xb = (F.grid_sample(x, grid, padding_mode='border', align_corners=False),)
+        if self.training: self.learn.xb = (random_affine(self.xb[0], self.shift, self.rotate, self.scale, self.flip),)

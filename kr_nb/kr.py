@@ -28,7 +28,7 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 @dataclass
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
-    KEY_OPTIONAL = {'train_size': 0}      # fields left out of cache keys at this value (the keys of older runs hold)
+    KEY_OPTIONAL = {'train_size': 0, 'jitter': 0.}  # fields left out of cache keys when off (older keys hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
@@ -48,6 +48,7 @@ class KRConfig:
     ckpt_every: int = 250                 # steps between checkpoints (kept for checkpoint optimisation and resume)
     balanced: bool = False                # draw training batches class-balanced (for imbalanced data)
     aug: tuple = ()                       # augmentations given to the UNet as a condition and off when sampling: hflip, vflip, rot90
+    jitter: float = 0.                    # share of training images randomly shifted, rotated, scaled (not a condition)
     mixed_precision: str = 'bf16'         # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
@@ -64,6 +65,7 @@ class KRConfig:
         bad = set(self.aug) - set(AUGMENTS)
         if bad: raise KrError(f"unknown augmentation(s) {sorted(bad)}: use {', '.join(AUGMENTS)}")
         n = len(self.levels)
+        if not 0 <= self.jitter <= 1: raise KrError(f"jitter must be a share in [0, 1], got {self.jitter}")
         if self.norm_groups < 1: raise KrError(f"norm_groups must be ≥ 1, got {self.norm_groups}")
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
         if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels):
@@ -268,6 +270,9 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         for j, name in enumerate(cfg.aug):  # each augmentation on for half the images, and told to the UNet through the label
             on = torch.rand(cfg.bs, generator=g) < 0.5
             x0 = torch.where(on[:, None, None, None], AUGMENTS[name](x0), x0); y = y + on.long() * (cfg.n_classes + 1) * 2**j
+        if cfg.jitter:  # the classifiers' augmentation, untold: samples spread around an image, not at it
+            on = torch.rand(cfg.bs, generator=g) < cfg.jitter
+            x0 = torch.where(on[:, None, None, None], random_affine(x0, generator=g), x0)
         noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)  # the whole batch's draws on every process
         x0, y, noise, t = x0[mine].to(dev, memory_format=torch.channels_last), y[mine].to(dev), noise[mine].to(dev, memory_format=torch.channels_last), t[mine].to(dev)
         with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
