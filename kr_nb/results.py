@@ -130,10 +130,12 @@ def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Ta
         inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
         out.append([ds, g, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
                     col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
-                    col('ssim_nearest_member'), col('recomputed_seconds', '.0f')])
+                    col('gen_denoising_loss_auc'), col('gen_pia_auc'), col('ssim_nearest_member'),
+                    col('recomputed_seconds', '.0f')])
     return Table(['dataset', 'plain generator', 'defence', 'runs', 'Student acc. (%)', 'gap to Teacher (pts)',
                   'MIA AUC', 'control AUC',
-                  'inside control CI', 'TPR @ 1 %', 'generator distance AUC', 'SSIM to nearest member',
+                  'inside control CI', 'TPR @ 1 %', 'generator: distance AUC', 'denoising-loss AUC', 'PIA AUC',
+                  'SSIM to nearest member',
                   'seconds recomputed'], out)
 
 def plot_defences(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, plain_gen:str|None=None):
