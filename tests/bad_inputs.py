@@ -117,6 +117,7 @@ CASES = [
     ('size-0', '`--size 0`', ['run', '--size', '0', '--out', '{out}'], 2, 'image size must be at least 4 px, got 0'),
     ('data-empty', "`--data ''` (not the current folder)", ['data', '--data', '', '--out', '{out}'], 2, '--data is empty'),
     ('norm-groups-0', '`--gen_norm_groups 0`', ['run', '--gen_norm_groups', '0', '--out', '{out}'], 2, 'norm_groups must be ≥ 1, got 0'),
+    ('gen-jitter-above-1', '`--gen_jitter 1.5` (a share)', ['run', '--gen_jitter', '1.5', '--out', '{out}'], 2, 'jitter must be a share in [0, 1], got 1.5'),
     # relations between options, checked before the first stage
     ('mixup-with-students', '`--mixup 0.2` with distilled Students (checked before the Teacher)', ['run', '--mixup', '0.2', '--out', '{out}'], 2, '--mixup applies to cross-entropy training only'),
     ('bn-with-dp', '`--method bn --dp_epsilon 8` (checked before the DP Teacher)', ['run', '--method', 'bn', '--dp_epsilon', '8', '--out', '{out}'], 2, 'a DP-SGD Teacher has none'),
