@@ -11,10 +11,10 @@ import kr_nb
 from .core import *
 
 # %% auto #0
-__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'SETTING', 'read_rows',
-           'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'speed_table', 'stage_table', 'default_run_table',
-           'tuning_result', 'chosen_table']
+__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
+           'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
+           'plot_defences', 'choose_defence', 'choice_table', 'channel_table', 'speed_table', 'stage_table',
+           'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -210,6 +210,38 @@ def choice_table(folder=None, name:str='defences') -> Table:
     return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)',
                   'Student AUC − control',
                   'change vs plain', 'within the mark', 'pick'], out, ' '.join(notes))
+
+# %% ../nbs/11_results.ipynb #6747c8b6
+CHANNELS = {'student': 'GKD Student (images and labels)',
+            'images_heldout': 'images, labels held out from the near member',
+            'images_heldout_cluster': 'images, labels held out from its cluster',
+            'images_only': 'images only (control labels)',
+            'labels_only': 'labels only (control generator)', 'neither': 'neither (no-access Student)',
+            'control': 'no-access control (real data)'}  # channels.csv's Students, in the order shown
+
+def _signed(v) -> str:
+    "Signed mean ± s.d. of `v` ('–' when empty)."
+    return '–' if not len(v) else f"{v.mean():+.3f}" + (f" ± {v.std(ddof=1):.3f}" if len(v) > 1 else '')
+
+def channel_table(folder=None, name:str='channels') -> Table:
+    "Per dataset and setting, each channel Student's headline AUC, its excess over the no-access Student of its seed."
+    rows = read_rows(name, folder); out = []
+    null = {(r['dataset'], r['tag'], r['seed']): r for r in rows if r['student'] == 'neither'}
+    keys = sorted({(r['dataset'], r['tag']) for r in rows}, key=lambda k: (_ds_order(k[0]), _plain_first(k[1])))
+    for ds, tag in keys:
+        for st, label in CHANNELS.items():
+            rs = [r for r in rows if (r['dataset'], r['tag'], r['student']) == (ds, tag, st)]
+            if not rs: continue
+            nl = [null.get((ds, tag, r['seed'])) for r in rs]
+            ex = np.array([r['mia_auc'] - n['mia_auc'] for r, n in zip(rs, nl) if n], float)
+            above = sum(n is not None and r['mia_auc'] > n['mia_auc_hi'] for r, n in zip(rs, nl))
+            col = lambda k, fmt='.3f', scale=1.: mean_sd([r.get(k) for r in rs], fmt, scale)
+            out.append([ds, tag, label, len(rs), col('mia_auc'), _signed(ex) if st != 'neither' else '–',
+                        f"{above}/{len(rs)}" if st != 'neither' else '–', col('tpr_1pct'), col('lira_online_auc'),
+                        col('val_accuracy', '.2f', 100)])
+    return Table(['dataset', 'setting', 'Student', 'runs', 'MIA AUC', 'excess over no-access Student',
+                  "above its CI", 'TPR @ 1 %', 'LiRA online AUC', 'val acc. (%)'], out)
+
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:

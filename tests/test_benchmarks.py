@@ -182,3 +182,18 @@ def test_plain_gen_names_the_size_the_plain_generator_trained_at(tmp_path):
         g = tmp_path/name/'generator-x'/'generator'; g.mkdir(parents=True)
         (g/'generator.json').write_text(json.dumps({'kind': 'kr', 'config': cfg}))
     assert (defences.plain_gen(tmp_path/'a'), defences.plain_gen(tmp_path/'b')) == ('8 px', '28 px')
+
+def test_channel_students_read_the_run_and_its_audit(tmp_path):
+    "channels.py: the run's own Student and control, attacked as the run attacked them; options that differ are refused."
+    import channels
+    f = tiny_npz(tmp_path/'tiny.npz', n=60); out = tmp_path/'run'
+    args = ['--data', str(f), '--seed', '0', *TINY.split(), '--n_canaries', '0']
+    r = subprocess.run([kr_nb_exe(), 'run', *args, '--out', str(out), '--quiet'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = channels.channel_rows(out, args, 'tiny', 'none', 0, {'commit': 'c', 'machine': 'm'})
+    assert [x['student'] for x in rows] == list(channels.STUDENTS)
+    mia = json.loads((out/'metrics.json').read_text())['mia']; h = mia['headline']; by = {x['student']: x for x in rows}
+    assert by['student']['mia_auc'] == pytest.approx(mia['rows']['student'][h]['auc'])  # the same Student, shadows and attack
+    assert by['control']['mia_auc'] == pytest.approx(mia['rows']['student (control)'][h]['auc'])
+    assert (out/'chan_neither').is_dir() and (out/'chan_labels').is_dir()  # the control slice's sub-runs, beside the run's stages
+    with pytest.raises(SystemExit, match='were computed, not read'): channels.channel_students(out, args + ['--temperature', '2'])
