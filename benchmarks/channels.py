@@ -25,11 +25,11 @@ slice go beside them. Writes `channels.csv` (one row per dataset, tag, seed and 
 the headline attack's AUC with its interval, TPR at 1 % FPR, LiRA online's AUC, the Student's val accuracy, the seconds
 it took to train (the control slice's generator, shared, counted in `labels_only`), commit, command and machine.
 """
-import argparse, json, shlex, shutil, sys, time
+import argparse, shlex, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from audit_study import commit, machine
-from privacy_utility import PROVENANCE, merge_csv
+from privacy_utility import provenance, merge_csv
 
 KEY = ('dataset', 'tag', 'seed', 'student')
 STUDENTS = ('student', 'images_only', 'images_heldout', 'images_heldout_cluster', 'labels_only', 'neither', 'control')
@@ -61,7 +61,8 @@ def channel_students(folder:Path, args:list) -> dict:
     mcfg = run_model_config(cfg, splits, man, dp=True)
     t_sh = stage_shadows(run, splits, man, mcfg, cfg.train, cfg.mia, cfg.dp)
     control = stage_control(run, splits, man, mcfg, cfg.train, cfg.mia, cfg.dp)
-    s_sh = stage_student_shadows(run, splits, man, t_sh, gen, pool, 'gkd', shadow_pipeline(run, splits, man, 'gkd'))
+    rerun = shadow_pipeline(run, splits, man, 'gkd')  # the method rerun on a set of members (the control slice below)
+    s_sh = stage_student_shadows(run, splits, man, t_sh, gen, pool, 'gkd', rerun)
     computed = [k for k in run.timings if k not in run.resumed]
     if computed: raise SystemExit(f"{folder}: stages {computed} were computed, not read: --options differ from the run's")
     out = {'student': (student, 0.), 'control': (control, 0.)}
@@ -76,11 +77,11 @@ def channel_students(folder:Path, args:list) -> dict:
         ms = train_ensemble(tr, splits.val, 4, sm, cfg.train, seed=cfg.seed, holdout=True, cluster=by == 'cluster')
         out[name] = (train_student(gen, labeller(ms, tr, ho, seed=cfg.seed), counts, splits.val, gk, cfg.train, sm,
                                    pool=mine, quiet=True).model, time.time() - t)
-    rerun, ctl = shadow_pipeline(run, splits, man, 'gkd'), np.asarray(man.control)
-    for name, sub, j, labeller in (('labels_only', 'chan_labels', 90, teacher), ('neither', 'chan_neither', 91, control)):
+    ctl = np.asarray(man.control)
+    for name, sub, j, who in (('labels_only', 'chan_labels', 90, teacher), ('neither', 'chan_neither', 91, control)):
         for g in (run.out/'chan_labels').glob('generator-*'):  # one generator of the control slice for both (same key)
             if not (run.out/sub/g.name).exists(): shutil.copytree(g, run.out/sub/g.name)
-        t = time.time(); out[name] = (rerun(run.out/sub, j, labeller, ctl), time.time() - t)
+        t = time.time(); out[name] = (rerun(run.out/sub, j, who, ctl), time.time() - t)
     return out, dict(splits=splits, man=man, shadows=s_sh, cfg=cfg)
 
 def channel_rows(folder:Path, args:list, dataset:str, tag:str, seed:int, prov:dict) -> list:
@@ -119,8 +120,7 @@ if __name__ == '__main__':
         out = Path(a.runs)/a.dataset/a.tag/f'seed{s}'
         if not (base/'metrics.json').exists(): raise SystemExit(f"no finished run in {base}")
         shutil.copytree(base, out, dirs_exist_ok=True)
-        prov = json.loads((base/PROVENANCE).read_text()) if (base/PROVENANCE).exists() else {'commit': commit(), 'machine': machine()}
-        prov = {'run_commit': prov['commit'], 'commit': commit(), 'machine': machine()}
+        prov = {'run_commit': provenance(base)['commit'], 'commit': commit(), 'machine': machine()}
         rows += channel_rows(out, ['--data', a.dataset, '--seed', str(s), *shlex.split(a.options)], a.dataset, a.tag, s, prov)
     Path(a.out).mkdir(parents=True, exist_ok=True)
     n = merge_csv(rows, Path(a.out)/'channels.csv', KEY)
