@@ -4,7 +4,7 @@
 
 # %% ../nbs/08b_dp.ipynb #82efdf52
 from __future__ import annotations
-import copy
+import copy, warnings
 from dataclasses import dataclass, asdict, replace
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -13,7 +13,7 @@ from .data import *
 from .classifier import *
 
 # %% auto #0
-__all__ = ['DPConfig', 'train_dp']
+__all__ = ['DPConfig', 'dp_epsilon_spent', 'dp_noise', 'train_dp']
 
 # %% ../nbs/08b_dp.ipynb #6d4531d0
 @dataclass
@@ -35,6 +35,28 @@ class DPConfig:
             if not getattr(self, k) > 0: raise KrError(f"{k} must be > 0, got {getattr(self, k)}")
         if self.epochs < 1 or self.bs < 1: raise KrError(f"epochs and bs must be ≥ 1, got {self.epochs} and {self.bs}")
         if self.accountant not in ('prv', 'rdp', 'gdp'): raise KrError(f"unknown accountant {self.accountant!r}: use prv, rdp or gdp")
+
+# %% ../nbs/08b_dp.ipynb #0220b446
+def dp_epsilon_spent(noise:float, sample_rate:float, steps:int, delta:float, accountant:str='prv') -> float:
+    "The ε that `steps` Poisson-sampled steps of rate `sample_rate` at noise multiplier `noise` spend at `delta` (opacus's accountant)."
+    from opacus.accountants import create_accountant
+    acc = create_accountant(accountant); acc.history = [(noise, sample_rate, steps)]
+    with warnings.catch_warnings():  # opacus warns about the RDP orders and PRV's logs of 0; the check below judges the result
+        warnings.simplefilter('ignore'); return float(acc.get_epsilon(delta))
+
+# %% ../nbs/08b_dp.ipynb #33c9047e
+def dp_noise(epsilon:float, delta:float, sample_rate:float, steps:int, accountant:str='prv', what:str='DP-SGD') -> float:
+    "The noise multiplier at which `steps` steps of rate `sample_rate` spend `epsilon` at `delta`, checked; a one-line error where none does."
+    from opacus.accountants.utils import get_noise_multiplier
+    fail = f"{what} cannot reach ε = {epsilon:g} at δ = {delta:.2g} in {steps} steps of sampling rate {sample_rate:.3g}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            s = float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate, steps=steps, accountant=accountant))
+    except (ValueError, RuntimeError) as e: raise KrError(f"{fail} ({str(e).splitlines()[0][:150]}): raise epsilon, or lower the steps or the batch") from e
+    if not 0 < dp_epsilon_spent(s, sample_rate, steps, delta, accountant) <= epsilon * 1.01:  # PRV turns negative where the search gave up
+        raise KrError(f"{fail} (the most noise the accountant tries does not get there): raise epsilon, or lower the steps or the batch")
+    return s
 
 # %% ../nbs/08b_dp.ipynb #22ad9eb2
 def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, seed:int=0, device=None) -> tuple:

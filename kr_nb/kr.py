@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_kr.ipynb #ed4cd197
 from __future__ import annotations
-import os, shutil, math, itertools, tempfile
+import os, shutil, math, itertools, tempfile, warnings
 from dataclasses import dataclass, asdict, replace, field
 from pathlib import Path
 import numpy as np
@@ -15,6 +15,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .generator import *
+from .dp import dp_noise, dp_epsilon_spent
 from . import distributed as dist
 
 # %% auto #0
@@ -28,7 +29,7 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 @dataclass
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
-    KEY_OPTIONAL = {'train_size': 0, 'jitter': 0.}  # fields left out of cache keys when off (older keys hold)
+    KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1., 'dp_repeats': 1}  # left out of cache keys when off (older keys hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
@@ -49,6 +50,10 @@ class KRConfig:
     balanced: bool = False                # draw training batches class-balanced (for imbalanced data)
     aug: tuple = ()                       # augmentations given to the UNet as a condition and off when sampling: hflip, vflip, rot90
     jitter: float = 0.                    # share of training images randomly shifted, rotated, scaled (not a condition)
+    dp_epsilon: float = 0.                # DP-SGD on the generator: the target ε of its whole training (0: off)
+    dp_delta: float = 0.                  # DP-SGD δ (0: 1/N, N the members)
+    dp_max_grad_norm: float = 1.          # DP-SGD: each image's gradient clipped to this norm
+    dp_repeats: int = 1                   # DP-SGD: noise draws per image and step, averaged before clipping
     mixed_precision: str = 'bf16'         # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
@@ -67,6 +72,12 @@ class KRConfig:
         n = len(self.levels)
         if not 0 <= self.jitter <= 1: raise KrError(f"jitter must be a share in [0, 1], got {self.jitter}")
         if self.norm_groups < 1: raise KrError(f"norm_groups must be ≥ 1, got {self.norm_groups}")
+        if self.dp_epsilon < 0: raise KrError(f"dp_epsilon must be > 0 (or 0: off), got {self.dp_epsilon}")
+        if not 0 <= self.dp_delta < 1: raise KrError(f"dp_delta must be in [0, 1) (0: 1/N), got {self.dp_delta}")
+        if not self.dp_max_grad_norm > 0: raise KrError(f"dp_max_grad_norm must be > 0, got {self.dp_max_grad_norm}")
+        if self.dp_repeats < 1: raise KrError(f"dp_repeats must be ≥ 1, got {self.dp_repeats}")
+        if self.dp_epsilon and self.balanced:
+            raise KrError("balanced draws break the Poisson sampling that DP-SGD's accountant assumes: turn off balanced (--gen_balanced) or dp_epsilon")
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
         if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels):
             raise KrError(f"block_channels must be positive integers, got {self.block_channels}")
@@ -200,7 +211,7 @@ class KRGenerator(Generator):
         self.classes = self.classes or [str(i) for i in range(self.cfg.n_classes)]
         if len(self.classes) != self.cfg.n_classes: raise KrError(f"{len(self.classes)} class names for n_classes={self.cfg.n_classes}")
         self.train_sched = DDPMScheduler(num_train_timesteps=self.cfg.timesteps, beta_schedule=self.cfg.beta_schedule)
-        self.unet, self.out, self.step = make_unet(self.cfg), None, 0
+        self.unet, self.out, self.step, self.dp = make_unet(self.cfg), None, 0, None  # dp: DP-SGD's record once fit with dp_epsilon
         self.setting = dict(checkpoint=0, scheduler=self.cfg.scheduler, steps=self.cfg.sample_steps[-1], guidance=self.cfg.guidances[-1])
     def __repr__(self): return f"KRGenerator({self.cfg.size} px, {self.cfg.n_classes} classes, setting {self.setting})"
 
@@ -226,6 +237,24 @@ def _load_state(d):
     except FileNotFoundError as e: raise KrError(f"checkpoint {d} has no state.pt: it cannot be resumed") from e
     except Exception as e: raise KrError(f"checkpoint {d} is corrupt or not a kr_nb checkpoint ({type(e).__name__}): delete it to resume from the one before") from e
 
+# %% ../nbs/03_kr.ipynb #4b0dba55
+def _dp_plan(cfg:KRConfig, n:int) -> dict:
+    "DP-SGD's plan for training on `n` members: Poisson sampling rate `bs / n`, the noise that spends `dp_epsilon` over `train_steps`."
+    q, delta = min(1., cfg.bs / n), cfg.dp_delta or 1 / n
+    s = dp_noise(cfg.dp_epsilon, delta, q, cfg.train_steps, what='DP-SGD on the generator')
+    return {'epsilon': dp_epsilon_spent(s, q, cfg.train_steps, delta), 'target_epsilon': cfg.dp_epsilon, 'delta': delta, 'noise_multiplier': s,
+            'sample_rate': q, 'steps': cfg.train_steps, 'max_grad_norm': cfg.dp_max_grad_norm, 'repeats': cfg.dp_repeats, 'members': n, 'accountant': 'prv'}
+
+def _dp_grads(params:list, n:int, k:int, plan:dict, g:torch.Generator):
+    "DP-SGD's gradient from opacus's per-row `grad_sample`s: each image's `k` rows summed, clipped, summed, Gaussian noise added, over the expected batch."
+    c, sigma = plan['max_grad_norm'], plan['noise_multiplier']
+    per = [p.grad_sample.reshape(n, k, *p.shape).sum(1) if n else p.new_zeros((0, *p.shape)) for p in params]
+    scale = (c / (torch.stack([x.flatten(1).norm(dim=1) for x in per], 1).norm(dim=1) + 1e-6)).clamp(max=1.)  # per image: norm ≤ c
+    for p, x in zip(params, per):
+        noise = torch.randn(p.shape, generator=g).to(p.device) * sigma * c
+        p.grad = (torch.einsum('i,i...->...', scale, x) + noise) / (plan['sample_rate'] * plan['members'])
+        p.grad_sample = None
+
 # %% ../nbs/03_kr.ipynb #11e6689f
 @patch
 def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=False, stop_at:int|None=None):
@@ -239,7 +268,10 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         if old != to_jsonable(meta): raise KrError(f"{self.out} holds checkpoints of another config or data: use another --out folder")
     elif main: save_json(meta, self.out/'generator_train.json')
     x_all, y_all = _prep(train, cfg)
-    mine = dist.batch_slice(cfg.bs)  # this process's part of each batch (all of it for one process)
+    N, dp = len(y_all), cfg.dp_epsilon > 0
+    if dp and dist.world() > 1: raise KrError("DP-SGD on the generator runs in one process: launch it without several processes")
+    mine = slice(None) if dp else dist.batch_slice(cfg.bs)  # this process's part of each batch (all of it for one process)
+    self.dp = _dp_plan(cfg, N) if dp else None
     set_seed(cfg.seed)
     unet = make_unet(cfg).to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg.lr, weight_decay=0.)
@@ -253,36 +285,52 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         ema.module.load_state_dict(_load_unet(d/'ema').state_dict()); ema.n_averaged.fill_(int(st['ema_n'])); g.set_state(st['rng']); start = st['step']
         if not quiet and main: print(f"resuming from {d} (step {start})")
     net = unet
-    if dist.world() > 1:  # DDP through accelerate: the gradients of the processes' equal slices are averaged, i.e. the whole batch's
+    if dp:  # per-image gradients from opacus's hooks; clipping and noise in `_dp_grads`
+        from opacus import GradSampleModule
+        net = GradSampleModule(unet, loss_reduction='sum'); params = [p for p in unet.parameters() if p.requires_grad]
+    elif dist.world() > 1:  # DDP through accelerate: the gradients of the processes' equal slices are averaged, i.e. the whole batch's
         from accelerate import Accelerator
         net = Accelerator(cpu=dev.type == 'cpu').prepare_model(unet)
-    sched, T, N = self.train_sched, cfg.timesteps, len(y_all)
+    sched, T = self.train_sched, cfg.timesteps
     w = (1. / torch.bincount(y_all, minlength=cfg.n_classes).clamp_min(1))[y_all].double()  # class-balanced draws
-    dtype = AMP_DTYPES.get(precision(cfg.mixed_precision, dev))
+    dtype = None if dp else AMP_DTYPES.get(precision(cfg.mixed_precision, dev))  # DP-SGD in float32
     scaler = torch.amp.GradScaler('cuda', enabled=dtype is torch.float16)  # fp16 gradients need loss scaling
     unet.train()
     end = min(cfg.train_steps, stop_at or cfg.train_steps)
     pb = progress_bar(range(start, end), leave=False) if not quiet and main else range(start, end)
     for step in pb:
-        idx = torch.multinomial(w, cfg.bs, replacement=True, generator=g) if cfg.balanced else torch.randint(0, N, (cfg.bs,), generator=g)
-        x0, y = x_all[idx], y_all[idx].clone()
-        y[torch.rand(cfg.bs, generator=g) < cfg.p_uncond] = cfg.n_classes
+        if dp: idx = torch.nonzero(torch.rand(N, generator=g) < self.dp['sample_rate']).flatten().repeat_interleave(cfg.dp_repeats)  # Poisson
+        elif cfg.balanced: idx = torch.multinomial(w, cfg.bs, replacement=True, generator=g)
+        else: idx = torch.randint(0, N, (cfg.bs,), generator=g)
+        b = len(idx); x0, y = x_all[idx], y_all[idx].clone()
+        y[torch.rand(b, generator=g) < cfg.p_uncond] = cfg.n_classes
         for j, name in enumerate(cfg.aug):  # each augmentation on for half the images, and told to the UNet through the label
-            on = torch.rand(cfg.bs, generator=g) < 0.5
+            on = torch.rand(b, generator=g) < 0.5
             x0 = torch.where(on[:, None, None, None], AUGMENTS[name](x0), x0); y = y + on.long() * (cfg.n_classes + 1) * 2**j
         if cfg.jitter:  # the classifiers' augmentation, untold: samples spread around an image, not at it
-            on = torch.rand(cfg.bs, generator=g) < cfg.jitter
-            x0 = torch.where(on[:, None, None, None], random_affine(x0, generator=g), x0)
-        noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (cfg.bs,), generator=g)  # the whole batch's draws on every process
+            on = torch.rand(b, generator=g) < cfg.jitter
+            x0 = torch.where(on[:, None, None, None], random_affine(x0, generator=g), x0) if b else x0
+        noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (b,), generator=g)  # the whole batch's draws on every process
         x0, y, noise, t = x0[mine].to(dev, memory_format=torch.channels_last), y[mine].to(dev), noise[mine].to(dev, memory_format=torch.channels_last), t[mine].to(dev)
         with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
             pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
-        loss = F.mse_loss(pred.float(), noise)
-        opt.zero_grad(set_to_none=True); scaler.scale(loss).backward(); scaler.unscale_(opt)
-        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.)
-        scaler.step(opt); scaler.update(); lrs.step(); ema.update_parameters(unet)
+        opt.zero_grad(set_to_none=True)
+        if dp:  # per-row losses summed: each image's rows add up to the gradient of its mean loss over `dp_repeats` draws
+            loss = ((pred - noise)**2).flatten(1).mean(1)
+            if b:
+                with warnings.catch_warnings():  # opacus's hooks on a module whose inputs need no gradient: harmless, said every step
+                    warnings.filterwarnings('ignore', 'Full backward hook'); (loss.sum() / cfg.dp_repeats).backward()
+            _dp_grads(params, b // cfg.dp_repeats, cfg.dp_repeats, self.dp, g); opt.step()
+            loss = loss.mean() if b else torch.zeros(())
+        else:
+            loss = F.mse_loss(pred.float(), noise)
+            scaler.scale(loss).backward(); scaler.unscale_(opt)
+            torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.)
+            scaler.step(opt); scaler.update()
+        lrs.step(); ema.update_parameters(unet)
         if not quiet and step % 50 == 0: pb.comment = f"loss {loss.item():.4f}"
         if main and ((step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.train_steps): _save_checkpoint(self.out, unet, ema, opt, lrs, g, step + 1)
+    if dp: net._close()  # opacus's hooks off: the UNet is a plain one again
     dist.barrier()  # the checkpoints are on disk for every process
     cks = list_checkpoints(self.out)
     if cks: self.use({'checkpoint': cks[-1]})
@@ -330,13 +378,13 @@ def save_files(self:KRGenerator, path:Path):
     "The current UNet in the diffusers format (`UNet2DModel.from_pretrained(path/'unet')` reads it), the noise schedule, the checkpoint folder."
     self.unet.save_pretrained(path/'unet'); record_hashes(path/'unet'); self.train_sched.save_pretrained(path/'scheduler')
     ck = os.path.relpath(self.out, path) if self.out else None  # relative to the generator folder: a copied run keeps its checkpoints
-    save_json({'step': self.step, 'checkpoints': ck}, path/'training.json')
+    save_json({'step': self.step, 'checkpoints': ck} | ({'dp': self.dp} if self.dp else {}), path/'training.json')
 
 @patch
 def load_files(self:KRGenerator, path:Path):
     self.unet = _load_unet(path/'unet').eval(); self.train_sched = DDPMScheduler.from_pretrained(path/'scheduler')
     t = load_json(path/'training.json', 'generator training record', {'step': int, 'checkpoints': (str, type(None))})
-    self.step, ck = t['step'], t['checkpoints']
+    self.step, ck, self.dp = t['step'], t['checkpoints'], t.get('dp')
     if ck and Path(ck).is_absolute(): raise KrError(f"{path/'training.json'} points at checkpoints by an absolute path ({ck}): kr_nb reads only paths inside the run folder")
     if ck and (path/ck).resolve().is_relative_to(path.resolve().parent.parent) and (path/ck).is_dir(): self.out = (path/ck).resolve()
 

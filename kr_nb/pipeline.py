@@ -184,6 +184,7 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     else:
         stage_generator(run, splits, man, teacher)
         gen, tune_res = stage_tuning(run, splits, teacher)
+        if getattr(gen, 'dp', None): m['generator'] = {'dp': gen.dp}  # trained with DP-SGD: the ε it spent
         gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen filter, for every later sample
         gen = reject_near_members(gen, run_members(splits, man), splits.val, cfg.gkd.reject_quantile,
                                   cfg.gkd.reject_space, teacher, cfg.device)  # off by default
