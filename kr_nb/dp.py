@@ -13,7 +13,7 @@ from .data import *
 from .classifier import *
 
 # %% auto #0
-__all__ = ['DPConfig', 'dp_epsilon_spent', 'dp_noise', 'train_dp']
+__all__ = ['DPConfig', 'dp_epsilon_spent', 'dp_noise', 'dp_plan', 'train_dp']
 
 # %% ../nbs/08b_dp.ipynb #6d4531d0
 @dataclass
@@ -38,25 +38,38 @@ class DPConfig:
 
 # %% ../nbs/08b_dp.ipynb #0220b446
 def dp_epsilon_spent(noise:float, sample_rate:float, steps:int, delta:float, accountant:str='prv') -> float:
-    "The ε that `steps` Poisson-sampled steps of rate `sample_rate` at noise multiplier `noise` spend at `delta` (opacus's accountant)."
+    "The ε at `delta` of `steps` Poisson-sampled steps of rate `sample_rate` at noise multiplier `noise` (opacus)."
     from opacus.accountants import create_accountant
     acc = create_accountant(accountant); acc.history = [(noise, sample_rate, steps)]
-    with warnings.catch_warnings():  # opacus warns about the RDP orders and PRV's logs of 0; the check below judges the result
+    with warnings.catch_warnings():  # opacus warns of RDP orders and PRV's logs of 0; `dp_noise` judges the result
         warnings.simplefilter('ignore'); return float(acc.get_epsilon(delta))
 
 # %% ../nbs/08b_dp.ipynb #33c9047e
-def dp_noise(epsilon:float, delta:float, sample_rate:float, steps:int, accountant:str='prv', what:str='DP-SGD') -> float:
-    "The noise multiplier at which `steps` steps of rate `sample_rate` spend `epsilon` at `delta`, checked; a one-line error where none does."
+def dp_noise(epsilon:float, delta:float, sample_rate:float, steps:int, accountant:str='prv',
+             what:str='DP-SGD') -> float:
+    "The noise multiplier at which `steps` steps of rate `sample_rate` spend `epsilon` at `delta` (checked)."
     from opacus.accountants.utils import get_noise_multiplier
     fail = f"{what} cannot reach ε = {epsilon:g} at δ = {delta:.2g} in {steps} steps of sampling rate {sample_rate:.3g}"
+    fix = "raise epsilon, or lower the steps or the batch"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            s = float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate, steps=steps, accountant=accountant))
-    except (ValueError, RuntimeError) as e: raise KrError(f"{fail} ({str(e).splitlines()[0][:150]}): raise epsilon, or lower the steps or the batch") from e
-    if not 0 < dp_epsilon_spent(s, sample_rate, steps, delta, accountant) <= epsilon * 1.01:  # PRV turns negative where the search gave up
-        raise KrError(f"{fail} (the most noise the accountant tries does not get there): raise epsilon, or lower the steps or the batch")
+            s = float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
+                                           steps=steps, accountant=accountant))
+    except (ValueError, RuntimeError) as e: raise KrError(f"{fail} ({str(e).splitlines()[0][:150]}): {fix}") from e
+    if not 0 < dp_epsilon_spent(s, sample_rate, steps, delta, accountant) <= epsilon * 1.01:  # PRV < 0: search gave up
+        raise KrError(f"{fail} (the most noise the accountant tries does not get there): {fix}")
     return s
+
+# %% ../nbs/08b_dp.ipynb #8a1689b3
+def dp_plan(epsilon:float, n:int, bs:int, steps:int, delta:float=0., max_grad_norm:float=1., repeats:int=1,
+            what:str='DP-SGD') -> dict:
+    "`steps` DP-SGD steps drawing each of `n` images with chance `bs / n`: noise for `epsilon` at `delta` (0: 1/n)."
+    q, delta = min(1., bs / n), delta or 1 / n
+    s = dp_noise(epsilon, delta, q, steps, what=what)
+    return {'epsilon': dp_epsilon_spent(s, q, steps, delta), 'target_epsilon': epsilon, 'delta': delta,
+            'noise_multiplier': s, 'sample_rate': q, 'steps': steps, 'max_grad_norm': max_grad_norm,
+            'repeats': repeats, 'members': n, 'accountant': 'prv'}
 
 # %% ../nbs/08b_dp.ipynb #22ad9eb2
 def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, seed:int=0, device=None) -> tuple:

@@ -36,6 +36,7 @@ class Generator:
     parallel_stages: tuple = ()   # extra stages every process of a launch runs together
     stage_fields: dict = {}       # extra stage -> the config fields its cache key and command take (absent: all)
     sample_fields: tuple = ()     # config fields only sampling reads (no extra stage depends on them)
+    dp: dict = None               # DP-SGD's record (the ε spent) where `fit` trained with it; else None
     def __init__(self, cfg=None, classes=None):
         self.cfg = cfg if cfg is not None else self.config_class()
         self.classes = [str(c) for c in classes] if classes is not None else []
@@ -84,6 +85,10 @@ def parts(self:Generator, labels) -> list:
 @patch(cls_method=True)
 def preflight(cls:Generator, cfg):
     "Refuse (`KrError`), before any stage runs, what this method would fail on later (a model not to be had); by default nothing."
+
+@patch(cls_method=True)
+def preflight_members(cls:Generator, cfg, members:ImageData):
+    "Refuse, before any stage runs, what this method cannot do on these members (a privacy budget); by default nothing."
 
 
 # %% ../nbs/02a_generator.ipynb #ed02f65c

@@ -15,7 +15,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .generator import *
-from .dp import dp_noise, dp_epsilon_spent
+from .dp import dp_plan
 from . import distributed as dist
 
 # %% auto #0
@@ -29,7 +29,8 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 @dataclass
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
-    KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1., 'dp_repeats': 1}  # left out of cache keys when off (older keys hold)
+    KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1.,
+                    'dp_repeats': 1}  # fields left out of cache keys when off (older keys hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
@@ -77,7 +78,8 @@ class KRConfig:
         if not self.dp_max_grad_norm > 0: raise KrError(f"dp_max_grad_norm must be > 0, got {self.dp_max_grad_norm}")
         if self.dp_repeats < 1: raise KrError(f"dp_repeats must be ≥ 1, got {self.dp_repeats}")
         if self.dp_epsilon and self.balanced:
-            raise KrError("balanced draws break the Poisson sampling that DP-SGD's accountant assumes: turn off balanced (--gen_balanced) or dp_epsilon")
+            raise KrError("balanced draws break the Poisson sampling that DP-SGD's accountant assumes: "
+                          "use balanced (--gen_balanced) or dp_epsilon (--gen_dp_epsilon), not both")
         if self.beta_schedule not in BETA_SCHEDULES: raise KrError(f"unknown beta_schedule {self.beta_schedule!r}: use one of {', '.join(BETA_SCHEDULES)}")
         if not all(isinstance(c, (int, np.integer)) and c >= 1 for c in self.block_channels):
             raise KrError(f"block_channels must be positive integers, got {self.block_channels}")
@@ -211,7 +213,7 @@ class KRGenerator(Generator):
         self.classes = self.classes or [str(i) for i in range(self.cfg.n_classes)]
         if len(self.classes) != self.cfg.n_classes: raise KrError(f"{len(self.classes)} class names for n_classes={self.cfg.n_classes}")
         self.train_sched = DDPMScheduler(num_train_timesteps=self.cfg.timesteps, beta_schedule=self.cfg.beta_schedule)
-        self.unet, self.out, self.step, self.dp = make_unet(self.cfg), None, 0, None  # dp: DP-SGD's record once fit with dp_epsilon
+        self.unet, self.out, self.step, self.dp = make_unet(self.cfg), None, 0, None  # dp: set by a DP-SGD fit
         self.setting = dict(checkpoint=0, scheduler=self.cfg.scheduler, steps=self.cfg.sample_steps[-1], guidance=self.cfg.guidances[-1])
     def __repr__(self): return f"KRGenerator({self.cfg.size} px, {self.cfg.n_classes} classes, setting {self.setting})"
 
@@ -239,20 +241,19 @@ def _load_state(d):
 
 # %% ../nbs/03_kr.ipynb #4b0dba55
 def _dp_plan(cfg:KRConfig, n:int) -> dict:
-    "DP-SGD's plan for training on `n` members: Poisson sampling rate `bs / n`, the noise that spends `dp_epsilon` over `train_steps`."
-    q, delta = min(1., cfg.bs / n), cfg.dp_delta or 1 / n
-    s = dp_noise(cfg.dp_epsilon, delta, q, cfg.train_steps, what='DP-SGD on the generator')
-    return {'epsilon': dp_epsilon_spent(s, q, cfg.train_steps, delta), 'target_epsilon': cfg.dp_epsilon, 'delta': delta, 'noise_multiplier': s,
-            'sample_rate': q, 'steps': cfg.train_steps, 'max_grad_norm': cfg.dp_max_grad_norm, 'repeats': cfg.dp_repeats, 'members': n, 'accountant': 'prv'}
+    "`dp_plan` of the config's DP-SGD on `n` members."
+    return dp_plan(cfg.dp_epsilon, n, cfg.bs, cfg.train_steps, cfg.dp_delta, cfg.dp_max_grad_norm, cfg.dp_repeats,
+                   'DP-SGD on the generator')
 
 def _dp_grads(params:list, n:int, k:int, plan:dict, g:torch.Generator):
-    "DP-SGD's gradient from opacus's per-row `grad_sample`s: each image's `k` rows summed, clipped, summed, Gaussian noise added, over the expected batch."
+    "DP-SGD's gradient from opacus's per-row `grad_sample`s: each image's `k` rows summed, clipped, summed, noised."
     c, sigma = plan['max_grad_norm'], plan['noise_multiplier']
     per = [p.grad_sample.reshape(n, k, *p.shape).sum(1) if n else p.new_zeros((0, *p.shape)) for p in params]
-    scale = (c / (torch.stack([x.flatten(1).norm(dim=1) for x in per], 1).norm(dim=1) + 1e-6)).clamp(max=1.)  # per image: norm ≤ c
+    norms = torch.stack([x.flatten(1).norm(dim=1) for x in per], 1).norm(dim=1)
+    scale = (c / (norms + 1e-6)).clamp(max=1.)  # per image: norm ≤ c
     for p, x in zip(params, per):
         noise = torch.randn(p.shape, generator=g).to(p.device) * sigma * c
-        p.grad = (torch.einsum('i,i...->...', scale, x) + noise) / (plan['sample_rate'] * plan['members'])
+        p.grad = (torch.einsum('i,i...->...', scale, x) + noise) / (plan['sample_rate'] * plan['members'])  # E[batch]
         p.grad_sample = None
 
 # %% ../nbs/03_kr.ipynb #11e6689f
@@ -269,8 +270,9 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
     elif main: save_json(meta, self.out/'generator_train.json')
     x_all, y_all = _prep(train, cfg)
     N, dp = len(y_all), cfg.dp_epsilon > 0
-    if dp and dist.world() > 1: raise KrError("DP-SGD on the generator runs in one process: launch it without several processes")
-    mine = slice(None) if dp else dist.batch_slice(cfg.bs)  # this process's part of each batch (all of it for one process)
+    if dp and dist.world() > 1:
+        raise KrError("DP-SGD on the generator runs in one process: launch it without several processes")
+    mine = slice(None) if dp else dist.batch_slice(cfg.bs)  # this process's part of each batch (all for one process)
     self.dp = _dp_plan(cfg, N) if dp else None
     set_seed(cfg.seed)
     unet = make_unet(cfg).to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
@@ -293,13 +295,15 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         net = Accelerator(cpu=dev.type == 'cpu').prepare_model(unet)
     sched, T = self.train_sched, cfg.timesteps
     w = (1. / torch.bincount(y_all, minlength=cfg.n_classes).clamp_min(1))[y_all].double()  # class-balanced draws
-    dtype = None if dp else AMP_DTYPES.get(precision(cfg.mixed_precision, dev))  # DP-SGD in float32
+    dtype = None if dp else AMP_DTYPES.get(precision(cfg.mixed_precision, dev))  # DP-SGD: float32
     scaler = torch.amp.GradScaler('cuda', enabled=dtype is torch.float16)  # fp16 gradients need loss scaling
     unet.train()
     end = min(cfg.train_steps, stop_at or cfg.train_steps)
     pb = progress_bar(range(start, end), leave=False) if not quiet and main else range(start, end)
     for step in pb:
-        if dp: idx = torch.nonzero(torch.rand(N, generator=g) < self.dp['sample_rate']).flatten().repeat_interleave(cfg.dp_repeats)  # Poisson
+        if dp:  # Poisson sampling, each image drawn `dp_repeats` times
+            idx = torch.nonzero(torch.rand(N, generator=g) < self.dp['sample_rate']).flatten()
+            idx = idx.repeat_interleave(cfg.dp_repeats)
         elif cfg.balanced: idx = torch.multinomial(w, cfg.bs, replacement=True, generator=g)
         else: idx = torch.randint(0, N, (cfg.bs,), generator=g)
         b = len(idx); x0, y = x_all[idx], y_all[idx].clone()
@@ -315,10 +319,10 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
             pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
         opt.zero_grad(set_to_none=True)
-        if dp:  # per-row losses summed: each image's rows add up to the gradient of its mean loss over `dp_repeats` draws
+        if dp:  # per-row losses summed: an image's rows add up to the gradient of its mean loss over its draws
             loss = ((pred - noise)**2).flatten(1).mean(1)
             if b:
-                with warnings.catch_warnings():  # opacus's hooks on a module whose inputs need no gradient: harmless, said every step
+                with warnings.catch_warnings():  # opacus's hooks, inputs that need no gradient: harmless
                     warnings.filterwarnings('ignore', 'Full backward hook'); (loss.sum() / cfg.dp_repeats).backward()
             _dp_grads(params, b // cfg.dp_repeats, cfg.dp_repeats, self.dp, g); opt.step()
             loss = loss.mean() if b else torch.zeros(())
@@ -378,7 +382,8 @@ def save_files(self:KRGenerator, path:Path):
     "The current UNet in the diffusers format (`UNet2DModel.from_pretrained(path/'unet')` reads it), the noise schedule, the checkpoint folder."
     self.unet.save_pretrained(path/'unet'); record_hashes(path/'unet'); self.train_sched.save_pretrained(path/'scheduler')
     ck = os.path.relpath(self.out, path) if self.out else None  # relative to the generator folder: a copied run keeps its checkpoints
-    save_json({'step': self.step, 'checkpoints': ck} | ({'dp': self.dp} if self.dp else {}), path/'training.json')
+    dp = {'dp': self.dp} if self.dp else {}  # trained with DP-SGD: the ε spent
+    save_json({'step': self.step, 'checkpoints': ck} | dp, path/'training.json')
 
 @patch
 def load_files(self:KRGenerator, path:Path):
@@ -397,3 +402,9 @@ def member_scores(self:KRGenerator, data:ImageData, seed:int=0, bs:int=256) -> d
     return denoiser_attacks(eps, x, y, self.train_sched, seed=seed, bs=bs)
 
 register_method(KRGenerator)
+
+# %% ../nbs/03_kr.ipynb #d0e8cf7c
+@patch(cls_method=True)
+def preflight_members(cls:KRGenerator, cfg:KRConfig, members:ImageData):
+    "DP-SGD on the generator: refuse, before any stage, a `dp_epsilon` out of reach on these members."
+    if cfg.dp_epsilon: _dp_plan(cfg, len(members))

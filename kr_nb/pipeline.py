@@ -112,8 +112,9 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     man = run_manifest(cfg, tr)
     members = tr.subset(man.members)
     check_classes_present(members, f"{splits.name}: the members ({len(members)} images)")
-    for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, validated for this data
+    gcfg = for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, for this data
     get_method(cfg.method).generator.preflight(cfg.gen)  # pretrained models it needs, before the Teacher trains
+    get_method(cfg.method).generator.preflight_members(gcfg, members)  # what it cannot do on them (a DP budget)
     if cfg.variants and n_teachers(cfg.gkd) > 1: _check_teachers(cfg, tr, man, members)
     if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
         px = (cfg.size or tr.size) ** 2 * tr.channels
@@ -184,7 +185,7 @@ def _run_stages(run:Run, cfg:RunConfig, splits:DataSplits) -> dict:
     else:
         stage_generator(run, splits, man, teacher)
         gen, tune_res = stage_tuning(run, splits, teacher)
-        if getattr(gen, 'dp', None): m['generator'] = {'dp': gen.dp}  # trained with DP-SGD: the ε it spent
+        if gen.dp: m['generator'] = {'dp': gen.dp}  # trained with DP-SGD: the ε it spent
         gen = filtered(gen, teacher, tune_res['filter'], cfg.device)  # the chosen filter, for every later sample
         gen = reject_near_members(gen, run_members(splits, man), splits.val, cfg.gkd.reject_quantile,
                                   cfg.gkd.reject_space, teacher, cfg.device)  # off by default

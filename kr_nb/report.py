@@ -78,12 +78,17 @@ def _figures(m:dict, splits:DataSplits, o):
 # %% ../nbs/09d_report.ipynb #874da003
 def _md_run(m:dict, seed:int) -> list:
     "The report's opening: method, membership split, DP-SGD, and the accuracy and tuning tables."
-    mf, dp = m['manifest'], m['teacher'].get('dp')
+    mf, dp, gdp = m['manifest'], m['teacher'].get('dp'), m.get('generator', {}).get('dp')
     md = [f"Method `{m['method']}`, seed {seed}. Config: `config.json`. Membership ({mf.get('protocol', 'pool')} protocol): "
           f"members {mf['n_members']}, non-members {mf['n_nonmembers']}, shadow pool {mf['n_shadow_pool']}, control "
           f"{mf.get('n_control', 0)} (indices into the train split; the Teacher and the generator saw members only)."
           + (f" The Teacher is trained with DP-SGD: ε = {dp['epsilon']:.2f} at δ = {dp['delta']:.2g} (target {dp['target_epsilon']:g}, "
-             f"noise multiplier {dp['noise_multiplier']:.2f})." if dp else ''), '', '## Accuracy on the real test split', '']
+             f"noise multiplier {dp['noise_multiplier']:.2f})." if dp else '')
+          + (f" The generator is trained with DP-SGD: ε = {gdp['epsilon']:.2f} at δ = {gdp['delta']:.2g} (noise "
+             f"multiplier {gdp['noise_multiplier']:.2f}, {gdp['steps']} steps of sampling rate "
+             f"{gdp['sample_rate']:.3f}); "
+             "the Teacher that labels its samples is not, so the Student has no guarantee of its own." if gdp else ''),
+          '', '## Accuracy on the real test split', '']
     md += table(['model', 'accuracy', 'balanced accuracy', 'AUROC'],
                 [[n, f"{r['accuracy']:.4f}", f"{r['balanced_accuracy']:.4f}", f"{r['auroc']:.4f}"]
                  for n, r in [('Teacher (real data)', m['teacher'])] + [(f"Student `{v}`", r) for v, r in m['ablations'].items()]])

@@ -13,8 +13,8 @@ from .core import *
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'channel_table', 'speed_table', 'stage_table',
-           'default_run_table', 'tuning_result', 'chosen_table']
+           'plot_defences', 'choose_defence', 'choice_table', 'channel_table', 'dp_generator_table', 'speed_table',
+           'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -242,6 +242,29 @@ def channel_table(folder=None, name:str='channels') -> Table:
     return Table(['dataset', 'setting', 'Student', 'runs', 'MIA AUC', 'excess over no-access Student',
                   "above its CI", 'TPR @ 1 %', 'LiRA online AUC', 'val acc. (%)'], out)
 
+
+# %% ../nbs/11_results.ipynb #eb3cb6b9
+def dp_generator_table(folder=None, name:str='defences') -> Table:
+    "Runs whose generator trained with DP-SGD beside the plain runs they reused: ε, utility, leaks."
+    rows = read_rows(name, folder)
+    dp = [r for r in rows if (r.get('gen_dp_epsilon') or 0) > 0]
+    bases = {(r['dataset'], *_base(r)) for r in dp}  # the plain runs under them
+    keep = dp + [r for r in rows if r['defence'] == 'none' and (r['dataset'], *_base(r)) in bases]
+    eps = lambda k: np.mean([r['gen_dp_epsilon'] for r in dp if (r['dataset'], _gen(r), r['defence']) == k] or [np.inf])
+    keys = sorted({(r['dataset'], _gen(r), r['defence']) for r in keep}, key=lambda k: (_ds_order(k[0]), k[1], -eps(k)))
+    out = []
+    for k in keys:
+        rs = [r for r in keep if (r['dataset'], _gen(r), r['defence']) == k]
+        col = lambda c, fmt='.3f', scale=1.: mean_sd([r.get(c) for r in rs], fmt, scale)
+        inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
+        out.append([*k, ', '.join(str(r['seed']) for r in rs), '∞' if k[2] == 'none' else col('gen_dp_epsilon', '.2f'),
+                    col('accuracy', '.2f', 100), col('val_gap_points', '.2f'), col('mia_auc'), col('control_auc'),
+                    f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_denoising_loss_auc'), col('gen_pia_auc'),
+                    col('gen_distance_auc'), col('ssim_nearest_member'), col('recomputed_seconds', '.0f')])
+    return Table(['dataset', 'plain generator', 'setting', 'seeds', 'generator ε', 'Student acc. (%)',
+                  'val gap to Teacher (pts)', 'MIA AUC', 'control AUC', 'inside control CI', 'TPR @ 1 %',
+                  'generator: denoising-loss AUC', 'PIA AUC', 'distance AUC', 'SSIM to nearest member',
+                  'seconds recomputed'], out)
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:

@@ -84,7 +84,8 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
         gen.fit(tr, d/'work', teacher if gen.needs_teacher else None, quiet=run.quiet)
         gen.set_provenance(provenance(splits.train, man, man.members, 'generator'))
         if dist.is_main(): gen.save(d/'generator')
-        return {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())} | ({'dp': gen.dp} if getattr(gen, 'dp', None) else {})
+        res = {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
+        return res | ({'dp': gen.dp} if gen.dp else {})  # trained with DP-SGD: the ε it spent
     run.stage('generator', {'method': c.method, 'gen': any_device(gcfg)}, fn, parallel=True)  # data-parallel
     return run.dir('generator')/'generator'
 

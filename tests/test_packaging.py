@@ -162,8 +162,8 @@ def test_exported_constants_are_used():
     assert not unused, unused
 
 LONG_LINES = {  # lines over 120 characters left per module: a ratchet, lowered as modules are rewrapped
-    'audit_stages': 22, 'bn': 17, 'caption': 13, 'classifier': 31, 'cli': 61, 'core': 39, 'data': 63, 'distributed': 6,
-    'dp': 9, 'generator': 33, 'gkd': 11, 'kr': 51, 'memorization': 10, 'mia': 75, 'report': 38, 'tckr': 34,
+    'audit_stages': 22, 'bn': 17, 'caption': 11, 'classifier': 30, 'cli': 61, 'core': 39, 'data': 61, 'distributed': 6,
+    'dp': 9, 'generator': 33, 'gkd': 11, 'kr': 50, 'memorization': 10, 'mia': 74, 'report': 37, 'tckr': 31,
     'test_utils': 19}  # every other module: none
 
 def long_lines(text:str, limit:int=120) -> list:
