@@ -63,13 +63,13 @@ def dp_noise(epsilon:float, delta:float, sample_rate:float, steps:int, accountan
 
 # %% ../nbs/08b_dp.ipynb #8a1689b3
 def dp_plan(epsilon:float, n:int, bs:int, steps:int, delta:float=0., max_grad_norm:float=1., repeats:int=1,
-            what:str='DP-SGD') -> dict:
+            what:str='DP-SGD', accountant:str='rdp') -> dict:
     "`steps` DP-SGD steps drawing each of `n` images with chance `bs / n`: noise for `epsilon` at `delta` (0: 1/n)."
     q, delta = min(1., bs / n), delta or 1 / n
-    s = dp_noise(epsilon, delta, q, steps, what=what)
-    return {'epsilon': dp_epsilon_spent(s, q, steps, delta), 'target_epsilon': epsilon, 'delta': delta,
+    s = dp_noise(epsilon, delta, q, steps, accountant, what)
+    return {'epsilon': dp_epsilon_spent(s, q, steps, delta, accountant), 'target_epsilon': epsilon, 'delta': delta,
             'noise_multiplier': s, 'sample_rate': q, 'steps': steps, 'max_grad_norm': max_grad_norm,
-            'repeats': repeats, 'members': n, 'accountant': 'prv'}
+            'repeats': repeats, 'members': n, 'accountant': accountant}
 
 # %% ../nbs/08b_dp.ipynb #22ad9eb2
 def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, seed:int=0, device=None) -> tuple:
