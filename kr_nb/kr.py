@@ -316,8 +316,10 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
             x0 = torch.where(on[:, None, None, None], random_affine(x0, generator=g), x0) if b else x0
         noise, t = torch.randn(x0.shape, generator=g), torch.randint(0, T, (b,), generator=g)  # the whole batch's draws on every process
         x0, y, noise, t = x0[mine].to(dev, memory_format=torch.channels_last), y[mine].to(dev), noise[mine].to(dev, memory_format=torch.channels_last), t[mine].to(dev)
-        with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
-            pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
+        if b:
+            with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
+                pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
+        else: pred = noise  # DP-SGD's Poisson draw took no image: the step is noise alone (the UNet takes no empty batch)
         opt.zero_grad(set_to_none=True)
         if dp:  # per-row losses summed: an image's rows add up to the gradient of its mean loss over its draws
             loss = ((pred - noise)**2).flatten(1).mean(1)
