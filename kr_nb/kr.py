@@ -319,7 +319,7 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
         if b:
             with torch.autocast('cuda', dtype=dtype or torch.float32, enabled=dtype is not None):
                 pred = net(sched.add_noise(x0, noise, t), t, class_labels=y).sample
-        else: pred = noise  # DP-SGD's Poisson draw took no image: the step is noise alone (the UNet takes no empty batch)
+        else: pred = noise  # DP-SGD's Poisson draw took no image: a noise-only step (the UNet takes no empty batch)
         opt.zero_grad(set_to_none=True)
         if dp:  # per-row losses summed: an image's rows add up to the gradient of its mean loss over its draws
             loss = ((pred - noise)**2).flatten(1).mean(1)
