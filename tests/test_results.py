@@ -3,7 +3,8 @@ import json, re
 from pathlib import Path
 import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
-                           choice_table, default_run_table, channel_table, read_rows, FRESH_SEEDS, Table)
+                           choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
+                           Table)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -35,6 +36,8 @@ def test_results_page_is_the_files():
     if (RESULTS/'fresh_seeds.csv').exists(): now.append(headline_table(name='fresh_seeds').md)
     if (RESULTS/'default_run.csv').exists(): now.append(default_run_table().md)
     if (RESULTS/'channels.csv').exists(): now.append(channel_table().md)
+    if (RESULTS/'defences.csv').exists() and any(r.get('gen_dp_epsilon') for r in read_rows('defences')):
+        now.append(dp_generator_table().md)
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
     assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
 
