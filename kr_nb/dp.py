@@ -91,10 +91,8 @@ def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, see
     except (ValueError, RuntimeError) as e:
         raise KrError(f"DP-SGD cannot reach ε = {cfg.epsilon} at δ = {delta:.2g} with {cfg.epochs} epochs of batch {cfg.bs} on {len(train)} images "
                       f"({str(e).splitlines()[0][:150]}): raise epsilon or epochs, or lower bs") from e
-    from opacus.accountants import create_accountant
-    plan = create_accountant(cfg.accountant); plan.history = [(opt.noise_multiplier, 1 / len(dl), cfg.epochs * len(dl))]
-    planned = float(plan.get_epsilon(delta))  # opacus caps the noise it searches; check the budget is really met before training
-    if not 0 < planned <= cfg.epsilon * 1.01:  # PRV turns negative where the search gave up
+    planned = dp_epsilon_spent(opt.noise_multiplier, 1 / len(dl), cfg.epochs * len(dl), delta, cfg.accountant)
+    if not 0 < planned <= cfg.epsilon * 1.01:  # opacus caps the noise it searches; PRV < 0 where it gave up
         raise KrError(f"DP-SGD cannot reach ε = {cfg.epsilon} at δ = {delta:.2g} with {cfg.epochs} epochs of batch {cfg.bs} on {len(train)} images "
                       f"(the most noise the accountant tries does not get there): raise epsilon or epochs, or lower bs")
     best, best_acc, best_epoch, vx, vy = None, -1., None, *val.tensors()
