@@ -283,8 +283,8 @@ def _owner_tmp(name:str) -> bool:
 
 def _stage_folder(p:Path) -> bool: return p.is_dir() and re.fullmatch(r'[a-z_]+-[0-9a-f]{10}', p.name) is not None and (p/'stage.json').exists()
 
-def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
-    "`path` as `command`'s output folder: new, empty, or made by `command` before; a folder holding other files only with `force` (which names them)."
+def claim_out(path, command:str, force:bool=False, what:str='--out', create:bool=True) -> Path:
+    "`path` as `command`'s output folder: new, empty, or made by `command` before; a folder holding other files only with `force` (which names them). `create=False`: the checks only."
     p = Path(path).expanduser()
     try: is_dir = p.is_dir()
     except OSError as e: raise write_error(e, p) from e  # a name too long for the file system
@@ -297,8 +297,9 @@ def claim_out(path, command:str, force:bool=False, what:str='--out') -> Path:
             raise KrError(f"{what} {p} is the folder of a `kr_nb {own}`: `kr_nb {command}` would write over its files; use another {what}, or --force")
         if own is None and held and not force:
             raise KrError(f"{what} {p} holds files kr_nb did not write ({', '.join(held[:3])}{', …' if len(held) > 3 else ''}): use a new or empty folder, or --force to write into it")
-        if force and held and own != command:
+        if force and held and own != command and create:
             print(f"kr_nb: --force: writing into {p}; files there that kr_nb {command} writes are replaced if present ({len(held)} entries: {', '.join(held[:6])}{', …' if len(held) > 6 else ''})", file=sys.stderr)
+    if not create: return p
     p = prepare_out(p, what)
     if not (p/OWNER).exists(): save_json({'command': command}, p/OWNER)
     return p

@@ -4,8 +4,9 @@
 
 # %% ../nbs/08b_dp.ipynb #82efdf52
 from __future__ import annotations
-import copy, warnings
+import copy, functools, math, warnings
 from dataclasses import dataclass, asdict, replace
+from fastcore.basics import patch
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
@@ -13,7 +14,7 @@ from .data import *
 from .classifier import *
 
 # %% auto #0
-__all__ = ['DPConfig', 'dp_epsilon_spent', 'dp_noise', 'dp_plan', 'train_dp']
+__all__ = ['DPConfig', 'dp_epsilon_spent', 'eps_error', 'dp_noise', 'dp_plan', 'train_dp']
 
 # %% ../nbs/08b_dp.ipynb #6d4531d0
 @dataclass
@@ -37,29 +38,38 @@ class DPConfig:
         if self.accountant not in ('prv', 'rdp', 'gdp'): raise KrError(f"unknown accountant {self.accountant!r}: use prv, rdp or gdp")
 
 # %% ../nbs/08b_dp.ipynb #0220b446
-def dp_epsilon_spent(noise:float, sample_rate:float, steps:int, delta:float, accountant:str='prv') -> float:
+def dp_epsilon_spent(noise:float, sample_rate:float, steps:int, delta:float, accountant:str='prv',
+                     eps_error:float=0.01) -> float:
     "The ε at `delta` of `steps` Poisson-sampled steps of rate `sample_rate` at noise multiplier `noise` (opacus)."
     from opacus.accountants import create_accountant
     acc = create_accountant(accountant); acc.history = [(noise, sample_rate, steps)]
     with warnings.catch_warnings():  # opacus warns of RDP orders and PRV's logs of 0; `dp_noise` judges the result
-        warnings.simplefilter('ignore'); return float(acc.get_epsilon(delta))
+        warnings.simplefilter('ignore'); return float(acc.get_epsilon(delta, eps_error=eps_error))
+
+# %% ../nbs/08b_dp.ipynb #a112d72e
+def eps_error(epsilon:float, accountant:str='prv') -> float:
+    "How precisely the accountant computes ε: 0.01, and 0.1 % of ε above ε = 10 for PRV (whose cost grows as ε / error)."
+    return max(0.01, 1e-3 * epsilon) if accountant == 'prv' else 0.01
 
 # %% ../nbs/08b_dp.ipynb #33c9047e
+@functools.lru_cache(maxsize=64)  # a run's checks and its training ask for the same plan
 def dp_noise(epsilon:float, delta:float, sample_rate:float, steps:int, accountant:str='prv',
-             what:str='DP-SGD') -> float:
-    "The noise multiplier at which `steps` steps of rate `sample_rate` spend `epsilon` at `delta` (checked)."
-    from opacus.accountants.utils import get_noise_multiplier
+             what:str='DP-SGD', max_noise:float=1e6, max_halvings:int=100) -> float:
+    "The noise multiplier at which `steps` steps of rate `sample_rate` spend at most `epsilon` at `delta`."
     fail = f"{what} cannot reach ε = {epsilon:g} at δ = {delta:.2g} in {steps} steps of sampling rate {sample_rate:.3g}"
-    fix = "raise epsilon, or lower the steps or the batch"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            s = float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
-                                           steps=steps, accountant=accountant))
-    except (ValueError, RuntimeError) as e: raise KrError(f"{fail} ({str(e).splitlines()[0][:150]}): {fix}") from e
-    if not 0 < dp_epsilon_spent(s, sample_rate, steps, delta, accountant) <= epsilon * 1.01:  # PRV < 0: search gave up
-        raise KrError(f"{fail} (the most noise the accountant tries does not get there): {fix}")
-    return s
+    err, fix = eps_error(epsilon, accountant), "raise epsilon, or lower the steps or the batch"
+    spent = lambda s: dp_epsilon_spent(s, sample_rate, steps, delta, accountant, err)
+    lo, hi, e_hi = 0., 10., math.inf  # opacus's search (`get_noise_multiplier`), with a cap on its halvings
+    while not e_hi <= epsilon:  # PRV says ∞ below some noise: more noise
+        hi *= 2; e_hi = spent(hi)
+        if hi > max_noise: raise KrError(f"{fail} (more noise than σ = {max_noise:g} would be needed): {fix}")
+    for _ in range(max_halvings):
+        if epsilon - e_hi <= err: break
+        mid = (lo + hi) / 2; e = spent(mid)
+        if e < epsilon: hi, e_hi = mid, e
+        else: lo = mid
+    if not e_hi > 0: raise KrError(f"{fail} (the accountant's search gave up): {fix}")  # PRV < 0 where it gives up
+    return hi
 
 # %% ../nbs/08b_dp.ipynb #8a1689b3
 def dp_plan(epsilon:float, n:int, bs:int, steps:int, delta:float=0., max_grad_norm:float=1., repeats:int=1,
@@ -70,6 +80,13 @@ def dp_plan(epsilon:float, n:int, bs:int, steps:int, delta:float=0., max_grad_no
     return {'epsilon': dp_epsilon_spent(s, q, steps, delta, accountant), 'target_epsilon': epsilon, 'delta': delta,
             'noise_multiplier': s, 'sample_rate': q, 'steps': steps, 'max_grad_norm': max_grad_norm,
             'repeats': repeats, 'members': n, 'accountant': accountant}
+
+# %% ../nbs/08b_dp.ipynb #643be80a
+@patch
+def noise(self:DPConfig, n:int) -> float:
+    "The noise multiplier of `self` on `n` training images: opacus's batches (rate 1 / their number) for `epochs` passes."
+    q = 1 / math.ceil(n / min(self.bs, n))
+    return dp_noise(self.epsilon, self.delta or 1 / n, q, int(self.epochs / q), self.accountant)
 
 # %% ../nbs/08b_dp.ipynb #22ad9eb2
 def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, seed:int=0, device=None) -> tuple:
@@ -86,15 +103,9 @@ def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, see
     dl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=min(cfg.bs, len(train)), shuffle=True, generator=torch.Generator().manual_seed(seed))
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum)
     pe = PrivacyEngine(accountant=cfg.accountant)
-    try: dmodel, opt, dl = pe.make_private_with_epsilon(module=model, optimizer=opt, data_loader=dl, target_epsilon=cfg.epsilon, target_delta=delta,
-                                                       epochs=cfg.epochs, max_grad_norm=cfg.max_grad_norm)
-    except (ValueError, RuntimeError) as e:
-        raise KrError(f"DP-SGD cannot reach ε = {cfg.epsilon} at δ = {delta:.2g} with {cfg.epochs} epochs of batch {cfg.bs} on {len(train)} images "
-                      f"({str(e).splitlines()[0][:150]}): raise epsilon or epochs, or lower bs") from e
-    planned = dp_epsilon_spent(opt.noise_multiplier, 1 / len(dl), cfg.epochs * len(dl), delta, cfg.accountant)
-    if not 0 < planned <= cfg.epsilon * 1.01:  # opacus caps the noise it searches; PRV < 0 where it gave up
-        raise KrError(f"DP-SGD cannot reach ε = {cfg.epsilon} at δ = {delta:.2g} with {cfg.epochs} epochs of batch {cfg.bs} on {len(train)} images "
-                      f"(the most noise the accountant tries does not get there): raise epsilon or epochs, or lower bs")
+    noise = cfg.noise(len(train))
+    dmodel, opt, dl = pe.make_private(module=model, optimizer=opt, data_loader=dl, noise_multiplier=noise,
+                                      max_grad_norm=cfg.max_grad_norm)
     best, best_acc, best_epoch, vx, vy = None, -1., None, *val.tensors()
     for epoch in range(cfg.epochs):
         dmodel.train()
@@ -104,5 +115,6 @@ def train_dp(train:ImageData, val:ImageData, mcfg:ModelConfig, cfg:DPConfig, see
         acc = float((predict(model, vx, device=dev).argmax(1) == vy.numpy()).mean())
         if acc > best_acc: best, best_acc, best_epoch = copy.deepcopy(model.state_dict()), acc, epoch
     model.load_state_dict(best); model.eval()
-    return model, {'epsilon': float(pe.get_epsilon(delta)), 'target_epsilon': cfg.epsilon, 'delta': delta, 'noise_multiplier': float(opt.noise_multiplier),
+    spent = pe.accountant.get_epsilon(delta=delta, eps_error=eps_error(cfg.epsilon, cfg.accountant))
+    return model, {'epsilon': float(spent), 'target_epsilon': cfg.epsilon, 'delta': delta, 'noise_multiplier': float(opt.noise_multiplier),
                    'max_grad_norm': cfg.max_grad_norm, 'sample_rate': float(1 / len(dl)), 'epochs': cfg.epochs, 'best_epoch': best_epoch, 'accountant': cfg.accountant}

@@ -115,6 +115,7 @@ def check_run(cfg:RunConfig, splits:DataSplits) -> MembershipManifest:
     gcfg = for_data(cfg.gen, members, seed=cfg.seed, device=cfg.device)  # the generator's config, for this data
     get_method(cfg.method).generator.preflight(cfg.gen)  # pretrained models it needs, before the Teacher trains
     get_method(cfg.method).generator.preflight_members(gcfg, members)  # what it cannot do on them (a DP budget)
+    if cfg.dp.epsilon: cfg.dp.noise(len(members))  # a DP-SGD Teacher's budget out of reach
     if cfg.variants and n_teachers(cfg.gkd) > 1: _check_teachers(cfg, tr, man, members)
     if cfg.variants and cfg.gkd.synthetic_mode == 'pool':
         px = (cfg.size or tr.size) ** 2 * tr.channels
@@ -160,13 +161,14 @@ def run_pipeline(cfg:RunConfig|None=None, out='runs/run', force=(), quiet:bool=F
                  show:bool=True, log:bool|None=None, overwrite:bool=False, command:str='run') -> dict:
     "Run (or resume) a whole experiment into `out` (new, this command's, or any with `overwrite`); returns its metrics."
     cfg = cfg or RunConfig()
+    if dist.is_main(): claim_out(out, command, overwrite, create=False)  # a folder it may not write: refused first
+    splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root,
+                                                         image_col=cfg.image_col, label_col=cfg.label_col,
+                                                         classes=cfg.classes)
+    check_run(cfg, splits)  # before the folder is made: a refused run leaves nothing behind
     if dist.is_main(): claim_out(out, command, overwrite)
     run = Run(cfg, out, force, quiet, cfg.method, log)
     with RunLock(run.out) if dist.is_main() else contextlib.nullcontext():  # N processes hold it once
-        splits = splits if splits is not None else load_data(cfg.data, size=cfg.size, seed=cfg.seed, root=cfg.root,
-                                                             image_col=cfg.image_col, label_col=cfg.label_col,
-                                                             classes=cfg.classes)
-        check_run(cfg, splits)
         m = _run_stages(run, cfg, splits)
         if dist.is_main(): write_report(run, m, splits)
     if show and dist.is_main(): print(headline(m)); print(f"\nwrote {run.out/'report.md'} and {run.out/'metrics.json'}")

@@ -121,6 +121,7 @@ CASES = [
     # relations between options, checked before the first stage
     ('mixup-with-students', '`--mixup 0.2` with distilled Students (checked before the Teacher)', ['run', '--mixup', '0.2', '--out', '{out}'], 2, '--mixup applies to cross-entropy training only'),
     ('bn-with-dp', '`--method bn --dp_epsilon 8` (checked before the DP Teacher)', ['run', '--method', 'bn', '--dp_epsilon', '8', '--out', '{out}'], 2, 'a DP-SGD Teacher has none'),
+    ('dp-unreachable', '`--dp_epsilon 1e-9` (checked before the DP Teacher)', ['run', '--dp_epsilon', '1e-9', '--variants', 'none', '--out', '{out}'], 2, 'DP-SGD cannot reach ε = 1e-09'),
     ('gen-dp-unreachable', '`--gen_dp_epsilon 1e-9` (checked before the Teacher)', ['run', '--gen_dp_epsilon', '1e-9', '--out', '{out}'], 2, 'DP-SGD on the generator cannot reach ε = 1e-09'),
     ('gen-dp-balanced', '`--gen_dp_epsilon 8 --gen_balanced` (Poisson sampling)', ['run', '--gen_dp_epsilon', '8', '--gen_balanced', '--out', '{out}'], 2, 'balanced draws break the Poisson sampling'),
     ('steps-above-timesteps', '`--gen_sample_steps 2000` (more than the 1000 timesteps)', ['run', '--gen_sample_steps', '2000', '--out', '{out}'], 2, 'sampler steps (2000) must be ≤ the diffusion timesteps (1000)'),
