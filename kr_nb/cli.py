@@ -143,9 +143,9 @@ def data(argv=()):
     "Summarise a dataset: sizes, classes, class balance, and a sample-grid image."
     p = _parser('data', data.__doc__, quiet=False); _force_flag(p)
     a = p.parse_args(argv)
-    out = claim_out(_out(a.out, 'data', _name(a.data or 'digits')), 'data', a.force)
-    with RunLock(out):
-        splits = _data(a)
+    out = claim_out(_out(a.out, 'data', _name(a.data or 'digits')), 'data', a.force, create=False)
+    splits = _data(a)  # bad data is refused before the folder is made
+    with RunLock(claim_out(out, 'data', a.force)):
         sm = summary(splits)
         save_json(sm, out/'summary.json')
         savefig(show_grid(splits.train, 8, f"{splits.name}: train samples"), out/'samples.png')
@@ -172,10 +172,11 @@ def teacher(argv=()):
     check_logger(a.log or 'none')
     tcfg = config_from(TrainConfig, a, seed=a.seed or 0, device=a.device or 'auto')  # settings first, then files, then data: cheapest refusal first
     dcfg = config_from(DPConfig, a, prefix='dp_')
-    out = claim_out(_out(a.out, 'teacher', _name(a.data or 'digits')), 'teacher', a.force)
-    with RunLock(out):
-        splits = _data(a)
-        mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
+    out = claim_out(_out(a.out, 'teacher', _name(a.data or 'digits')), 'teacher', a.force, create=False)
+    splits = _data(a)
+    if dcfg.epsilon: dcfg.noise(len(splits.train))  # a DP budget out of reach
+    mcfg = model_config(splits.train, **{k: getattr(a, k) for k in MODEL_OPTS if getattr(a, k) is not None})
+    with RunLock(claim_out(out, 'teacher', a.force)):  # made once the checks pass
         fit_fn = (lambda tr, va, mc, tc: train_dp(tr, va, mc, dcfg, tc.seed, tc.device)) if dcfg.epsilon else None
         print(f"training a {mcfg.arch} classifier on {splits!r}" + (f" with DP-SGD (target ε = {dcfg.epsilon:g})" if dcfg.epsilon else ''))
         logs = Path(a.log_dir).expanduser() if a.log_dir else out/'logs'
@@ -311,7 +312,6 @@ def sample(argv=()):
     if not SEED_RANGE[0] <= a.seed < SEED_RANGE[1]: raise KrError(f"--seed must be in [0, 2**32), got {a.seed}")
     npz = a.format == 'npz'; o = a.out or ('synthetic.npz' if npz else 'synthetic')
     out = Path(o if not npz or str(o).endswith('.npz') else f"{o}.npz").expanduser()  # numpy would add the suffix
-    prepare_out(out.parent, 'the folder of --out')
     if npz and out.is_dir(): raise KrError(f"--out {out} is a folder: give a .npz file name")
     if not npz and out.exists() and not out.is_dir(): raise KrError(f"--out {out} is a file: give a folder name for --format {a.format}")
     if out.exists() and not a.force: raise KrError(f"--out {out} exists: give another name, or --force to replace it")
@@ -320,6 +320,7 @@ def sample(argv=()):
     g.use(_setting(a.setting))
     prov = g.provenance or {}  # the data it was fitted on: size and channels of the images it makes
     if prov.get('size'): check_memory(a.n * len(g.classes) * prov['size'] ** 2 * prov.get('channels', 3), f"--n {a.n} images per class")
+    prepare_out(out.parent, 'the folder of --out')  # made once the checks pass, and checked before sampling
     with dist.together(): syn = sample_sharded(g, balanced_labels(a.n, len(g.classes)), seed=a.seed, progress=not a.quiet)  # spread over the processes of a launch
     if not dist.is_main(): return out
     export_images(syn, out, a.format, _card_meta(a, g))  # atomic: a full disk leaves no half file or folder
@@ -334,9 +335,10 @@ def _tckr_command(name:str, doc:str, argv, **opts):
     p = _parser(name, doc); _force_flag(p)
     add_config_options(p, m.config, **opts)
     a = p.parse_args(argv)
-    out = claim_out(_out(a.out, name, _name(a.data or 'digits')), name, a.force)
+    out = claim_out(_out(a.out, name, _name(a.data or 'digits')), name, a.force, create=False)
     splits = _data(a)
-    return a, out, splits, m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    gen = m.generator(for_data(config_from(m.config, a), splits.train, seed=a.seed or 0, device=a.device or 'auto'), splits.classes)
+    return a, claim_out(out, name, a.force), splits, gen  # the folder is made once the checks pass
 
 def caption(argv=()):
     "Caption the train split with an image-to-text model and write 'class name: caption' prompts (TCKR's captions stage on its own)."
@@ -390,7 +392,7 @@ def mia(argv=()):
     with Timer() as t:
         cfg = config_from(MIAConfig, a, seed=seed)
         tnames = _targets(a.targets)  # names checked before any work
-        out = claim_out(_out(a.out, 'mia', _name(a.data or 'digits')), 'mia', a.force)
+        out = claim_out(_out(a.out, 'mia', _name(a.data or 'digits')), 'mia', a.force, create=False)
         splits = _data(a)
         man = MembershipManifest.load(a.manifest) if a.manifest else make_manifest(splits.train, seed, protocol=cfg.protocol, control_frac=cfg.control_frac)
         check_manifest(man, splits.train)
@@ -404,6 +406,7 @@ def mia(argv=()):
             try: tcfg = TrainConfig(**{**meta['train'], 'device': device}) if 'train' in meta else TrainConfig(seed=seed, device=device)
             except TypeError as e: raise KrError(f"{pth/'config.json'} is corrupt: its train recipe has {str(e).split('got ')[-1]}") from e
             tg[name] = (model, _file_hash(pth/WEIGHTS), meta['provenance'], mcfg, tcfg)  # each target audited with shadows of its own recipe
+        claim_out(out, 'mia', a.force)  # made once the data, the manifest and every target pass their checks
         run = Run({'targets': a.targets, 'data': splits.name, 'manifest': asdict(man), 'mia': cfg}, out, quiet=True)
         with _lock(out): res = stage_mia(run, splits, man, tg, cfg)
     m = {'mia': res, 'seconds': round(t.seconds, 1)}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f023413
 from __future__ import annotations
-import os, re, json, hashlib, random, time, tempfile, dataclasses, warnings, math, errno, stat, shutil, sys
+import os, re, json, hashlib, random, time, tempfile, dataclasses, warnings, math, errno, stat, shutil, sys, contextlib
 from pathlib import Path
 # fastai 2.8.7 decorates a few functions with torch.jit.script, which torch ≥ 2.9 deprecates with a warning at import
 # time; it says nothing about kr_nb's use and would break the CLI's one-line error messages on stderr
@@ -247,14 +247,28 @@ def check_finite_weights(tensors, what:str='weights'):
     return tensors
 
 # %% ../nbs/00_core.ipynb #ef63d5e8
+def _absent(p:Path) -> list:
+    "`p` and its parents up to the first that exists (a name the file system refuses counts as absent)."
+    out = []
+    for q in (p, *p.parents):
+        try:
+            if q.exists(): break
+        except OSError: pass
+        out.append(q)
+    return out
+
 def prepare_out(path, what:str='--out') -> Path:
     "Create the folder `path` (and its parents) and check that it can be written to; one-line errors otherwise."
     p = Path(path).expanduser()
     if p.exists() and not p.is_dir(): raise KrError(f"{what} {p} is a file, not a folder")
+    made = _absent(p)  # the folders this call makes, removed if it fails
     try:
         p.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=p, prefix='.write_probe'); os.close(fd); os.remove(probe)
-    except OSError as e: raise KrError(f"cannot write to {what} {p}: {e.strerror or e}") from e
+    except OSError as e:
+        for q in made:
+            with contextlib.suppress(OSError): q.rmdir()
+        raise KrError(f"cannot write to {what} {p}: {e.strerror or e}") from e
     return p
 
 class RunLock:
