@@ -251,7 +251,8 @@ def dp_generator_table(folder=None, name:str='defences') -> Table:
     bases = {(r['dataset'], *_base(r)) for r in dp}  # the plain runs under them
     keep = dp + [r for r in rows if r['defence'] == 'none' and (r['dataset'], *_base(r)) in bases]
     eps = lambda k: np.mean([r['gen_dp_epsilon'] for r in dp if (r['dataset'], _gen(r), r['defence']) == k] or [np.inf])
-    keys = sorted({(r['dataset'], _gen(r), r['defence']) for r in keep}, key=lambda k: (_ds_order(k[0]), k[1], -eps(k)))
+    keys = sorted({(r['dataset'], _gen(r), r['defence']) for r in keep},
+                  key=lambda k: (_ds_order(k[0]), k[1], -eps(k), k[2]))  # ε ties by name
     out = []
     for k in keys:
         rs = [r for r in keep if (r['dataset'], _gen(r), r['defence']) == k]
