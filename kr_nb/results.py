@@ -13,8 +13,8 @@ from .core import *
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'channel_table', 'dp_generator_table', 'speed_table',
-           'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
+           'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'channel_table',
+           'dp_generator_table', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -210,6 +210,41 @@ def choice_table(folder=None, name:str='defences') -> Table:
     return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)',
                   'Student AUC − control',
                   'change vs plain', 'within the mark', 'pick'], out, ' '.join(notes))
+
+# %% ../nbs/11_results.ipynb #8b4d4471
+class Prose(str):
+    "Text from result files that shows as markdown in a notebook, on the docs site and in the README."
+    def _repr_markdown_(self): return str(self)
+
+def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', seeds=FRESH_SEEDS,
+                  min_seeds:int=MIN_SEEDS) -> Prose:
+    "One paragraph from the fresh-seed rows: per dataset, the KR Student against its Teacher and control, and DP-SGD."
+    rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
+    plain = [r for r in read_rows(defences, folder) if r['defence'] == 'none'] \
+        if (Path(folder or RESULTS)/f'{defences}.csv').exists() else []
+    kr, dp = [], []
+    for ds in sorted({r['dataset'] for r in rows}, key=_ds_order):
+        t = {r['seed']: r for r in rows if r['dataset'] == ds and r['method'] == 'teacher'}
+        k = {r['seed']: r for r in rows if r['dataset'] == ds and r['method'] == 'kr' and r['seed'] in t}
+        d = [r for r in rows if r['dataset'] == ds and r['method'] == 'dp8']
+        if len(d) >= min_seeds:
+            dp.append(f"{ds} {mean_sd([r['accuracy'] for r in d], '.2f', 100)} % (balanced "
+                      f"{np.mean([r.get('balanced_accuracy') for r in d]):.2f})")
+        if len(k) < min_seeds: continue
+        gap = mean_sd([k[s]['accuracy'] - t[s]['accuracy'] for s in k], '.2f', 100)
+        exc = np.mean([k[s]['mia_auc'] - k[s]['control_auc'] for s in k])
+        p = [r for r in plain if r['dataset'] == ds and r['seed'] in k and r.get('commit') == k[r['seed']].get('commit')]
+        inside = f" ({sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in p)}/{len(p)})" if len(p) == len(k) else ''
+        gens = [np.mean([r[c] for r in p]) for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
+                if p and len(p) == len(k) and all(isinstance(r.get(c), (int, float)) for r in p)]
+        gen = f", {max(gens):.2f}" if gens else ''
+        kr.append(f"{ds} {gap}, {exc:+.3f}{inside}{gen}")
+    if not kr and not dp: raise KrError(f"no dataset has {min_seeds} fresh seeds in {name}.csv")
+    out = (f"Fresh seeds {', '.join(map(str, seeds))} (`{name}.csv`, mean ± s.d.): KR Student − Teacher test accuracy "
+           "(points), Student − control headline AUC (seeds inside the control's interval), the generator's strongest "
+           "attack AUC: ")
+    return Prose(out + '; '.join(kr) + '.' + (f" DP-SGD at ε = 8: {', '.join(dp)}." if dp else ''))
+
 
 # %% ../nbs/11_results.ipynb #6747c8b6
 CHANNELS = {'student': 'GKD Student (images and labels)',

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
                            choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
-                           Table)
+                           Table, fresh_summary)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -14,6 +14,12 @@ def numbers(text:str) -> list: return re.findall(r'\d+\.\d+', text)
 def test_readme_headline_is_the_files():
     "The README's headline table is exactly what `headline_table` computes from privacy_utility.csv now."
     assert headline_table().md in (ROOT/'README.md').read_text()
+
+def test_readme_fresh_summary_is_the_files():
+    "The README's fresh-seed paragraph (gap, excess AUC, generator, DP-SGD) is what `fresh_summary` computes now."
+    if not (RESULTS/'fresh_seeds.csv').exists(): pytest.skip('no fresh_seeds.csv yet')
+    s = fresh_summary()
+    assert s in (ROOT/'README.md').read_text() and numbers(s), s[:200]
 
 def _page_tables(nb:Path) -> list:
     "The markdown tables a results page keeps as outputs."
@@ -33,7 +39,7 @@ def test_results_page_is_the_files():
     if (RESULTS/'defences.csv').exists(): now += [defence_table().md, choice_table().md]
     if (RESULTS/'defences.csv').exists() and any(r['seed'] in FRESH_SEEDS for r in read_rows('defences')):
         now.append(defence_table(seeds=FRESH_SEEDS).md)
-    if (RESULTS/'fresh_seeds.csv').exists(): now.append(headline_table(name='fresh_seeds').md)
+    if (RESULTS/'fresh_seeds.csv').exists(): now += [headline_table(name='fresh_seeds').md, str(fresh_summary())]
     if (RESULTS/'default_run.csv').exists(): now.append(default_run_table().md)
     if (RESULTS/'channels.csv').exists(): now.append(channel_table().md)
     if (RESULTS/'defences.csv').exists() and any(r.get('gen_dp_epsilon') for r in read_rows('defences')):
