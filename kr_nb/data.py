@@ -22,9 +22,9 @@ __all__ = ['SPLITS', 'MEDMNIST_2D', 'IMG_EXTS', 'HF_VAL', 'TV_SPLITS', 'EXPORT_F
            'DataSplits', 'check_classes_present', 'check_splits', 'stratified_split', 'resize', 'to_channels',
            'stratified_subset', 'shrink', 'native_size', 'load_digits_data', 'memory_budget', 'check_memory',
            'load_npz', 'data_dirs', 'load_medmnist', 'load_image_folder', 'load_cifar10', 'load_hf', 'load_tv',
-           'dataset_card', 'export_images', 'with_classes', 'load_data', 'summary', 'show_grid', 'MembershipManifest',
-           'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages', 'channel_stats',
-           'n_batches', 'train_dl', 'dataloaders', 'random_affine', 'Augment']
+           'dataset_card', 'export_images', 'with_classes', 'load_data', 'summary', 'show_grid', 'distinct_images',
+           'MembershipManifest', 'make_manifest', 'check_manifest', 'provenance', 'check_provenance', 'TensorImages',
+           'channel_stats', 'n_batches', 'train_dl', 'dataloaders', 'random_affine', 'Augment']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 def _check_arrays(images, labels, n_classes:int|None, where:str):
@@ -624,6 +624,13 @@ def show_grid(data:ImageData, n_per_class:int=8, title:str|None=None, max_classe
     fig.tight_layout()
     return fig
 
+# %% ../nbs/01_data.ipynb #aecd8a9f
+def distinct_images(data:ImageData) -> np.ndarray:
+    "Indices of the first of each group of pixel-identical images in `data`, in order (its copies left out)."
+    flat = np.ascontiguousarray(data.images).reshape(len(data), -1)
+    rows = flat.view(np.dtype((np.void, flat.shape[1] * flat.itemsize))).ravel()  # one opaque value per image
+    return np.sort(np.unique(rows, return_index=True)[1])
+
 # %% ../nbs/01_data.ipynb #cdca8602
 PROTOCOLS = ('carlini', 'pool')
 
@@ -661,10 +668,14 @@ def make_manifest(train:ImageData, seed:int=0, member_frac:float=0.5, nonmember_
     if protocol not in PROTOCOLS: raise KrError(f"unknown audit protocol {protocol!r}: use {' or '.join(PROTOCOLS)}")
     if member_frac == 1: return MembershipManifest(train.name, train.fingerprint(), seed, list(range(len(train))), [], [], protocol)
     if not 0 <= control_frac < 0.5: raise KrError(f"control_frac must be in [0, 0.5), got {control_frac}")
-    try: return _split_manifest(train, seed, member_frac, nonmember_frac, protocol, control_frac)
+    keep = distinct_images(train)  # a copy of an image is in no part: a member's copy must never be scored as a non-member
+    try: m = _split_manifest(train.subset(keep), seed, member_frac, nonmember_frac, protocol, control_frac)
     except ValueError as e:  # scikit-learn: a part too small to hold every class
         raise KrError(f"{train.name or 'the data'} is too small to audit: its {len(train)} train images cannot be split into members, non-members"
                       f"{' and a control slice' if control_frac else ''} with every class in each part; use more data or --no-mia") from e
+    back = lambda ix: keep[np.asarray(ix, int)].tolist()
+    return dataclasses.replace(m, fingerprint=train.fingerprint(), members=back(m.members), nonmembers=back(m.nonmembers),
+                               shadow_pool=back(m.shadow_pool), control=back(m.control))
 
 def _split_manifest(train, seed, member_frac, nonmember_frac, protocol, control_frac):
     rest, ctrl = (stratified_split(train, control_frac, seed + 2) if control_frac else (np.arange(len(train)), np.array([], int)))
@@ -689,6 +700,11 @@ def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, s
         if m.fingerprint != train.fingerprint(): raise KrError(f"membership manifest belongs to other data (fingerprint {m.fingerprint}, data {train.fingerprint()})")
         hi = max(max(s) for s in sets.values() if s)
         if hi >= len(train): raise KrError(f"membership manifest index {hi} is out of range for {len(train)} train images")
+        pix = {k: {train.images[i].tobytes() for i in s} for k, s in sets.items()}
+        for a, b in itertools.combinations(sets, 2):
+            both = pix[a] & pix[b]
+            if both: raise KrError(f"membership manifest: {a} and {b} hold {len(both)} pixel-identical image(s), so a copy of one "
+                                   "would be scored as the other: it predates kr_nb's copy check, make it again (a new --out)")
     if used is not None:
         for k in ('nonmembers', 'shadow_pool', 'control'):
             bad = set(np.asarray(used).tolist()) & sets[k]

@@ -35,10 +35,12 @@ def stage_split(run:Run, splits:DataSplits, manifest:MembershipManifest|None=Non
         man = manifest if manifest is not None else run_manifest(c, splits.train); man.save(d/'manifest.json')
         return {'summary': summary(splits), 'protocol': man.protocol, 'n_members': len(man.members),
                 'n_nonmembers': len(man.nonmembers), 'n_shadow_pool': len(man.shadow_pool),
-                'n_control': len(man.control)}
+                'n_control': len(man.control), 'n_copies_left_out': copies}
     key = {'data': c.data, 'size': c.size, 'seed': c.seed, 'fracs': [c.member_frac, c.nonmember_frac],
            'protocol': c.mia.protocol, 'control': c.mia.control_frac, 'fp': splits.train.fingerprint()}
     key |= {'classes': list(c.classes)} if c.classes else {}  # the names reach prompts and reports downstream
+    copies = len(splits.train) - len(distinct_images(splits.train))
+    key |= {'copies_left_out': copies} if copies else {}  # manifests made before copies were left out are not reused
     res = run.stage('split', key if manifest is None else {'manifest': manifest.id()}, fn)
     man = MembershipManifest.load(run.dir('split')/'manifest.json')
     check_manifest(man, splits.train)

@@ -62,6 +62,13 @@ def make_files(d:Path) -> dict:
     (next(f['bad_record_run'].glob('split-*'))/'stage.json').write_text('{"result": {}, "seconds": "fast"}')
     man = json.loads((next(run.glob('split-*'))/'manifest.json').read_text()); man['members'] = [str(i) for i in man['members']]
     f['text_manifest'] = d/'text_manifest.json'; f['text_manifest'].write_text(json.dumps(man))
+    # the same manifest on a copy of the data where a non-member's pixels are a member's (a split by index, as before)
+    from kr_nb.data import load_data
+    z = dict(np.load(f['tiny'])); mem, non = int(man['members'][0]), int(man['nonmembers'][0])
+    z['train_images'][non] = z['train_images'][mem]; z['train_labels'][non] = z['train_labels'][mem]
+    f['twins'] = d/'twins.npz'; np.savez(f['twins'], **z)
+    tw = json.loads((next(run.glob('split-*'))/'manifest.json').read_text()); tw['fingerprint'] = load_data(str(f['twins'])).train.fingerprint()
+    f['twin_manifest'] = d/'twin_manifest.json'; f['twin_manifest'].write_text(json.dumps(tw))
     f['bad_prov'] = d/'bad_prov'/'model'; shutil.copytree(f['teacher'], f['bad_prov'])
     meta = json.loads((f['bad_prov']/'config.json').read_text()); meta['provenance']['size'] = '8'; (f['bad_prov']/'config.json').write_text(json.dumps(meta))
     f['three_per_class'] = d/'three_per_class'; f['three_per_class'].mkdir()
@@ -150,6 +157,7 @@ CASES = [
     ('label-huge', 'a .npz with one label of 10¹²', ['data', '--data', '{huge_label}', '--out', '{out}'], 2, 'label 1000000000000 is not a class index'),
     ('sample-n-huge', '`kr_nb sample RUN --n 1000000000` (beyond memory, refused before sampling)', ['sample', '{run}', '--n', '1000000000', '--out', '{out}/s.npz'], 2, '--n 1000000000 images per class would need'),
     ('stage-record-wrong-type', "rerun a run whose split stage record says `\"seconds\": \"fast\"`", ['run', '--data', '{tiny}', '--out', '{bad_record_run}', *TINY_RUN], 2, "'seconds' must be an integer or a number"),
+    ('manifest-copies', "a membership manifest with a member's exact copy among its non-members", ['mia', 'teacher={teacher}', '--data', '{twins}', '--manifest', '{twin_manifest}', '--out', '{out}'], 2, 'members and nonmembers hold 1 pixel-identical image(s)'),
     ('manifest-text-indices', 'a membership manifest whose members are strings', ['mia', 'teacher={teacher}', '--data', '{tiny}', '--manifest', '{text_manifest}', '--out', '{out}'], 2, 'members must be image indices'),
     ('provenance-corrupt', "a classifier whose provenance records its size as text", ['mia', 'x={bad_prov}', '--data', '{tiny}', '--out', '{out}'], 2, 'its provenance record is corrupt (size)'),
     ('folder-three-per-class', 'an image folder with three images per class', ['data', '--data', '{three_per_class}', '--out', '{out}'], 2, 'too few images (6, per class [3, 3])'),
