@@ -668,14 +668,14 @@ def make_manifest(train:ImageData, seed:int=0, member_frac:float=0.5, nonmember_
     if protocol not in PROTOCOLS: raise KrError(f"unknown audit protocol {protocol!r}: use {' or '.join(PROTOCOLS)}")
     if member_frac == 1: return MembershipManifest(train.name, train.fingerprint(), seed, list(range(len(train))), [], [], protocol)
     if not 0 <= control_frac < 0.5: raise KrError(f"control_frac must be in [0, 0.5), got {control_frac}")
-    keep = distinct_images(train)  # a copy of an image is in no part: a member's copy must never be scored as a non-member
+    keep = distinct_images(train)  # copies are in no part: a member's copy must never be scored as a non-member
     try: m = _split_manifest(train.subset(keep), seed, member_frac, nonmember_frac, protocol, control_frac)
     except ValueError as e:  # scikit-learn: a part too small to hold every class
         raise KrError(f"{train.name or 'the data'} is too small to audit: its {len(train)} train images cannot be split into members, non-members"
                       f"{' and a control slice' if control_frac else ''} with every class in each part; use more data or --no-mia") from e
     back = lambda ix: keep[np.asarray(ix, int)].tolist()
-    return dataclasses.replace(m, fingerprint=train.fingerprint(), members=back(m.members), nonmembers=back(m.nonmembers),
-                               shadow_pool=back(m.shadow_pool), control=back(m.control))
+    return dataclasses.replace(m, fingerprint=train.fingerprint(), members=back(m.members),
+                               nonmembers=back(m.nonmembers), shadow_pool=back(m.shadow_pool), control=back(m.control))
 
 def _split_manifest(train, seed, member_frac, nonmember_frac, protocol, control_frac):
     rest, ctrl = (stratified_split(train, control_frac, seed + 2) if control_frac else (np.arange(len(train)), np.array([], int)))
@@ -703,8 +703,9 @@ def check_manifest(m:MembershipManifest, train:ImageData|None=None, used=None, s
         pix = {k: {train.images[i].tobytes() for i in s} for k, s in sets.items()}
         for a, b in itertools.combinations(sets, 2):
             both = pix[a] & pix[b]
-            if both: raise KrError(f"membership manifest: {a} and {b} hold {len(both)} pixel-identical image(s), so a copy of one "
-                                   "would be scored as the other: it predates kr_nb's copy check, make it again (a new --out)")
+            if both: raise KrError(f"membership manifest: {a} and {b} hold {len(both)} pixel-identical image(s), so a "
+                                   "copy of one would be scored as the other: it predates kr_nb's copy check, make it "
+                                   "again (a new --out)")
     if used is not None:
         for k in ('nonmembers', 'shadow_pool', 'control'):
             bad = set(np.asarray(used).tolist()) & sets[k]

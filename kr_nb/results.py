@@ -233,16 +233,18 @@ def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', 
         if len(k) < min_seeds: continue
         gap = mean_sd([k[s]['accuracy'] - t[s]['accuracy'] for s in k], '.2f', 100)
         exc = np.mean([k[s]['mia_auc'] - k[s]['control_auc'] for s in k])
-        p = [r for r in plain if r['dataset'] == ds and r['seed'] in k and r.get('commit') == k[r['seed']].get('commit')]
-        inside = f" ({sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in p)}/{len(p)})" if len(p) == len(k) else ''
+        same = lambda r: r['dataset'] == ds and r['seed'] in k and r.get('commit') == k[r['seed']].get('commit')
+        p = [r for r in plain if same(r)]  # the plain runs of these very Students (their commit)
+        n_in = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in p)
+        inside = f" ({n_in}/{len(p)})" if len(p) == len(k) else ''
         gens = [np.mean([r[c] for r in p]) for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
                 if p and len(p) == len(k) and all(isinstance(r.get(c), (int, float)) for r in p)]
         gen = f", {max(gens):.2f}" if gens else ''
         kr.append(f"{ds} {gap}, {exc:+.3f}{inside}{gen}")
     if not kr and not dp: raise KrError(f"no dataset has {min_seeds} fresh seeds in {name}.csv")
-    out = (f"Fresh seeds {', '.join(map(str, seeds))} (`{name}.csv`, mean ± s.d.): KR Student − Teacher test accuracy "
-           "(points), Student − control headline AUC (seeds inside the control's interval), the generator's strongest "
-           "attack AUC: ")
+    out = (f"Fresh seeds {', '.join(map(str, seeds))} (`{name}.csv`, mean ± s.d.): KR Student − Teacher test "
+           "accuracy (points), Student − control headline AUC (seeds inside the control's interval), the generator's "
+           "strongest attack AUC: ")
     return Prose(out + '; '.join(kr) + '.' + (f" DP-SGD at ε = 8: {', '.join(dp)}." if dp else ''))
 
 
