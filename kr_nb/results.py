@@ -117,6 +117,7 @@ SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on th
 
 def _plain_first(defence:str) -> tuple: return (defence != 'none', defence)  # the order defence settings are shown in
 def _gen(r:dict) -> str: return r.get('plain_gen') or ''  # the size the plain run's generator trained at ('8 px')
+def _inside(r:dict) -> bool: return r['control_lo'] <= r['mia_auc'] <= r['control_hi']  # within the control's interval
 
 def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
     "Per dataset, plain generator and defence, over the runs on `seeds`: utility, the Student's AUC and control, leaks."
@@ -127,7 +128,7 @@ def defence_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Ta
     for ds, g, de in keys:
         rs = [r for r in rows if (r['dataset'], _gen(r), r['defence']) == (ds, g, de)]
         col = lambda k, fmt='.3f', scale=1.: mean_sd([r.get(k) for r in rs], fmt, scale)
-        inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
+        inside = sum(map(_inside, rs))
         out.append([ds, g, de, len(rs), col('accuracy', '.2f', 100), col('gap_points', '.2f'), col('mia_auc'),
                     col('control_auc'), f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_distance_auc'),
                     col('gen_denoising_loss_auc'), col('gen_pia_auc'), col('ssim_nearest_member'),
@@ -235,7 +236,7 @@ def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', 
         exc = np.mean([k[s]['mia_auc'] - k[s]['control_auc'] for s in k])
         same = lambda r: r['dataset'] == ds and r['seed'] in k and r.get('commit') == k[r['seed']].get('commit')
         p = [r for r in plain if same(r)]  # the plain runs of these very Students (their commit)
-        n_in = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in p)
+        n_in = sum(map(_inside, p))
         inside = f" ({n_in}/{len(p)})" if len(p) == len(k) else ''
         gens = [np.mean([r[c] for r in p]) for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
                 if p and len(p) == len(k) and all(isinstance(r.get(c), (int, float)) for r in p)]
@@ -294,7 +295,7 @@ def dp_generator_table(folder=None, name:str='defences') -> Table:
     for k in keys:
         rs = [r for r in keep if (r['dataset'], _gen(r), r['defence']) == k]
         col = lambda c, fmt='.3f', scale=1.: mean_sd([r.get(c) for r in rs], fmt, scale)
-        inside = sum(r['control_lo'] <= r['mia_auc'] <= r['control_hi'] for r in rs)
+        inside = sum(map(_inside, rs))
         out.append([*k, ', '.join(str(r['seed']) for r in rs), '∞' if k[2] == 'none' else col('gen_dp_epsilon', '.2f'),
                     col('accuracy', '.2f', 100), col('val_gap_points', '.2f'), col('mia_auc'), col('control_auc'),
                     f"{inside}/{len(rs)}", col('tpr_1pct'), col('gen_denoising_loss_auc'), col('gen_pia_auc'),
