@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_distributed.ipynb #ca474b70
 from __future__ import annotations
-import os, time
+import atexit, os, time
 from contextlib import contextmanager
 from pathlib import Path
 from .core import KrError, launch_env
@@ -14,6 +14,7 @@ __all__ = ['launched_world', 'state', 'world', 'rank', 'is_main', 'own_training'
            'batch_slice', 'gather', 'barrier', 'wait_for']
 
 # %% ../nbs/00a_distributed.ipynb #29e8d3e6
+_leave = [0]  # whether `state()` has registered the exit hook
 _alone, _together = [0], [0]  # depths of the `alone()` and `together()` contexts (module-wide: background threads see them)
 
 def launched_world() -> int:
@@ -27,7 +28,13 @@ def state():
     from accelerate import PartialState
     st = PartialState(cpu=not torch.cuda.is_available())  # without GPUs accelerate joins the processes only when told they are CPU ones
     if st.num_processes != launched_world(): raise KrError(f"accelerate sees {st.num_processes} processes, the launcher started {launched_world()}")
+    if not _leave[0]: _leave[0] = 1; atexit.register(_leave_group)
     return st
+
+def _leave_group():
+    "At exit, leave the process group: left to the interpreter's teardown, gloo's threads can abort the process."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 def world() -> int:
     "Processes working together here: 1 without a launcher, or inside `alone()`."
