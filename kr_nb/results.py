@@ -13,7 +13,7 @@ from .core import *
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'channel_table',
+           'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'channel_table',
            'dp_generator_table', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
@@ -247,6 +247,24 @@ def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', 
            "accuracy (points), Student − control headline AUC (seeds inside the control's interval), the generator's "
            "strongest attack AUC: ")
     return Prose(out + '; '.join(kr) + '.' + (f" DP-SGD at ε = 8: {', '.join(dp)}." if dp else ''))
+
+
+# %% ../nbs/11_results.ipynb #4ca263bd
+def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
+    "One row per run on `seeds`: the Teacher, the Student's gaps to it (test, val), its AUC against its control's."
+    rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
+    rows.sort(key=lambda r: (_ds_order(r['dataset']), _gen(r), _plain_first(r['defence']), r['seed']))
+    f = lambda v, fmt='.3f', scale=1.: '–' if not isinstance(v, (int, float)) else f"{v * scale:{fmt}}"
+    gen = lambda r: max((r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
+                         if isinstance(r.get(c), (int, float))), default=None)
+    out = [[r['dataset'], _gen(r), r['defence'], r['seed'], f(r.get('teacher_accuracy'), '.2f', 100),
+            f(r.get('teacher_val_accuracy'), '.2f', 100), f(r.get('gap_points'), '+.2f'),
+            f(r.get('val_gap_points'), '+.2f'), f(r['mia_auc']), f"{f(r['control_lo'])}–{f(r['control_hi'])}",
+            f(r['mia_auc'] - r['control_auc'], '+.3f'), 'yes' if _inside(r) else 'no', f(r.get('tpr_1pct')),
+            f(gen(r)), f(r.get('ssim_nearest_member'))] for r in rows]
+    return Table(['dataset', 'plain generator', 'defence', 'seed', 'Teacher test (%)', 'Teacher val (%)',
+                  'Student − Teacher, test (pts)', 'val (pts)', 'MIA AUC', 'control interval', 'excess over control',
+                  'inside', 'TPR @ 1 %', "generator's strongest attack", 'SSIM to nearest member'], out)
 
 
 # %% ../nbs/11_results.ipynb #6747c8b6
