@@ -54,11 +54,15 @@ def visual_privacy(synthetic:ImageData, members:ImageData, reference:ImageData, 
     pick = lambda d: d if len(d) <= n_max else d.subset(np.sort(rng.choice(len(d), n_max, replace=False)))
     syn, ref = pick(synthetic), pick(reference)
     s, r = nn_similarity(syn, members, k), nn_similarity(ref, members, k)
+    copies = int(r['exact'].sum())  # a reference image with a member's pixels was seen: it is not chance closeness
+    if copies == len(ref):
+        raise KrError(f"each of the {len(ref)} reference images is a copy of a member: none is unseen")
+    r = {k_: v[~r['exact']] for k_, v in r.items()}
     thr = float(np.percentile(r['ssim'], 95))
     top = np.argsort(-s['ssim'])[:n_pairs]
-    return {'n_synthetic': len(syn), 'n_reference': len(ref), 'n_members': len(members),
+    return {'n_synthetic': len(syn), 'n_reference': len(r['ssim']), 'n_members': len(members),
             'synthetic': {'ssim': _summary(s['ssim']), 'psnr': _summary(s['psnr']), 'exact_copies': int(s['exact'].sum())},
-            'reference': {'ssim': _summary(r['ssim']), 'psnr': _summary(r['psnr']), 'exact_copies': int(r['exact'].sum())},
+            'reference': {'ssim': _summary(r['ssim']), 'psnr': _summary(r['psnr']), 'exact_copies': copies},
             'reference_ssim_p95': thr, 'share_above_reference_p95': float((s['ssim'] > thr).mean()),
             'closest_pairs': [{'synthetic': syn.images[i].tolist(), 'member': members.images[s['ssim_member'][i]].tolist(), 'ssim': float(s['ssim'][i]),
                                'psnr': float(s['psnr'][i])} for i in top]}

@@ -108,7 +108,9 @@ def _md_run(m:dict, seed:int) -> list:
 def _md_privacy(p:dict) -> list:
     "The visual-privacy section: synthetic and unseen real images against their nearest member."
     md = ['', '## Visual privacy', '', f"Each of {p['n_synthetic']} synthetic images against its nearest member ({p['n_members']} "
-          f"members), and {p['n_reference']} real validation images (never trained on) as the reference for chance closeness.", '']
+          f"members), and {p['n_reference']} real validation images (never trained on) as the reference for chance "
+          "closeness"
+          + (f" ({c} copies of a member left out)." if (c := p['reference']['exact_copies']) else '.'), '']
     rows = [[label, f"{s['ssim']['mean']:.3f}", f"{s['ssim']['p95']:.3f}", f"{s['ssim']['max']:.3f}", f"{s['psnr']['mean']:.1f}",
              f"{s['psnr']['max']:.1f}", s['exact_copies']]
             for s, label in ((p['synthetic'], 'synthetic → nearest member'), (p['reference'], 'unseen real → nearest member'))]
