@@ -264,12 +264,8 @@ def generator(argv=()):
 
 def _find_generator(path) -> Path:
     "A saved generator's folder: `path` itself, or the tuned generator of the run folder `path`."
-    from kr_nb.generator import GENERATOR_JSON
-    p = Path(path)
-    if (p/GENERATOR_JSON).exists(): return p
-    found = sorted(p.glob('tuning-*/generator'), key=lambda d: d.stat().st_mtime)
-    if not found: raise KrError(f"{p}: no saved generator here (expected {GENERATOR_JSON}, or a run folder with a tuning stage)")
-    return found[-1]
+    from kr_nb.generator import find_generator
+    return find_generator(path)
 
 def _setting(s:str|None) -> dict:
     "`key=value,key=value` → dict, values as numbers where they parse."

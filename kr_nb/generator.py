@@ -19,10 +19,10 @@ from .distributed import together, sharding, share, gather, is_main
 # %% auto #0
 __all__ = ['GENERATOR_JSON', 'RENAMED', 'PROTOCOL', 'METHODS', 'BUILTIN_METHODS', 'SCORES', 'REJECT_SPACES', 'DENOISER_TIMES',
            'Generator', 'hub_card', 'push_generator', 'is_hub_id', 'pull_generator', 'Method', 'register_method',
-           'method_names', 'get_method', 'load_generator', 'for_data', 'balanced_labels', 'sample_sharded', 'assemble',
-           'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance', 'features', 'TuneConfig',
-           'tuning_score', 'Filtered', 'filtered', 'choose_setting', 'tune', 'nearest_distances', 'embedder',
-           'FarFromMembers', 'reject_near_members', 'plot_tuning', 'denoiser_attacks']
+           'method_names', 'get_method', 'load_generator', 'find_generator', 'for_data', 'balanced_labels',
+           'sample_sharded', 'assemble', 'shards_in_one', 'synthetic_counts', 'synthetic_like', 'frechet_distance',
+           'features', 'TuneConfig', 'tuning_score', 'Filtered', 'filtered', 'choose_setting', 'tune',
+           'nearest_distances', 'embedder', 'FarFromMembers', 'reject_near_members', 'plot_tuning', 'denoiser_attacks']
 
 # %% ../nbs/02a_generator.ipynb #28c89675
 GENERATOR_JSON = 'generator.json'
@@ -37,6 +37,7 @@ class Generator:
     stage_fields: dict = {}       # extra stage -> the config fields its cache key and command take (absent: all)
     sample_fields: tuple = ()     # config fields only sampling reads (no extra stage depends on them)
     dp: dict = None               # DP-SGD's record (the ε spent) where `fit` trained with it; else None
+    init: dict = None             # the pretrained generator `fit` started from (its weights by content); else None
     def __init__(self, cfg=None, classes=None):
         self.cfg = cfg if cfg is not None else self.config_class()
         self.classes = [str(c) for c in classes] if classes is not None else []
@@ -103,6 +104,11 @@ def stage_key(self:Generator, name:str) -> dict:
     d = {k: v for k, v in asdict(self.cfg).items() if k != 'device' and k not in self.sample_fields}
     f = self.stage_fields.get(name)
     return {k: d[k] for k in f} if f else d
+
+@patch
+def input_digests(self:Generator) -> dict:
+    "Files outside the run that `fit` reads (a pretrained start), by content, for the generator stage's key; none here."
+    return {}
 
 @patch
 def use_input(self:Generator, name:str, folder):
@@ -266,6 +272,17 @@ def load_generator(path, device:str|None=None) -> Generator:
     if not (path/GENERATOR_JSON).exists(): raise KrError(f"{path}: no saved generator here ({GENERATOR_JSON} not found)")
     kind = load_json(path/GENERATOR_JSON, 'generator config', {'kind': str})['kind']
     return get_method(kind).generator.load(path, device)
+
+# %% ../nbs/02a_generator.ipynb #9e4e5ac7
+def find_generator(path) -> Path:
+    "A saved generator's folder: `path` itself, or the tuned generator of the run folder `path` (its newest)."
+    p = Path(path)
+    if (p/GENERATOR_JSON).exists(): return p
+    found = sorted(p.glob('tuning-*/generator'), key=lambda d: d.stat().st_mtime)
+    if not found:
+        raise KrError(f"{p}: no saved generator here (expected {GENERATOR_JSON}, or a run folder with a tuning stage)")
+    return found[-1]
+
 
 # %% ../nbs/02a_generator.ipynb #7d9ed40d
 def for_data(cfg, data:ImageData, **kw):

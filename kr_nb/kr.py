@@ -30,7 +30,7 @@ AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
     KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1.,
-                    'dp_repeats': 1}  # fields left out of cache keys when off (older keys hold)
+                    'dp_repeats': 1, 'init': ''}  # fields left out of cache keys when off (older keys hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
@@ -55,6 +55,7 @@ class KRConfig:
     dp_delta: float = 0.                  # DP-SGD δ (0: 1/N, N the members)
     dp_max_grad_norm: float = 1.          # DP-SGD: each image's gradient clipped to this norm
     dp_repeats: int = 1                   # DP-SGD: noise draws per image and step, averaged before clipping
+    init: str = ''                        # start from this saved KR generator's weights (a public prior; '': none)
     mixed_precision: str = 'bf16'         # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
@@ -214,6 +215,7 @@ class KRGenerator(Generator):
         if len(self.classes) != self.cfg.n_classes: raise KrError(f"{len(self.classes)} class names for n_classes={self.cfg.n_classes}")
         self.train_sched = DDPMScheduler(num_train_timesteps=self.cfg.timesteps, beta_schedule=self.cfg.beta_schedule)
         self.unet, self.out, self.step, self.dp = make_unet(self.cfg), None, 0, None  # dp: set by a DP-SGD fit
+        self.init = None  # set by a fit that starts from a prior (`init`): which
         self.setting = dict(checkpoint=0, scheduler=self.cfg.scheduler, steps=self.cfg.sample_steps[-1], guidance=self.cfg.guidances[-1])
     def __repr__(self): return f"KRGenerator({self.cfg.size} px, {self.cfg.n_classes} classes, setting {self.setting})"
 
@@ -275,7 +277,9 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
     mine = slice(None) if dp else dist.batch_slice(cfg.bs)  # this process's part of each batch (all for one process)
     self.dp = _dp_plan(cfg, N) if dp else None
     set_seed(cfg.seed)
-    unet = make_unet(cfg).to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
+    unet = make_unet(cfg)
+    self.init = _start_from(unet, cfg) if cfg.init else None  # a prior's weights (a resumed fit then loads its own)
+    unet = unet.to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg.lr, weight_decay=0.)
     lrs = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1., (s + 1) / max(cfg.warmup, 1)))
     ema = ema_model(unet, cfg.ema_decay, use_buffers=False)
@@ -385,13 +389,14 @@ def save_files(self:KRGenerator, path:Path):
     self.unet.save_pretrained(path/'unet'); record_hashes(path/'unet'); self.train_sched.save_pretrained(path/'scheduler')
     ck = os.path.relpath(self.out, path) if self.out else None  # relative to the generator folder: a copied run keeps its checkpoints
     dp = {'dp': self.dp} if self.dp else {}  # trained with DP-SGD: the ε spent
-    save_json({'step': self.step, 'checkpoints': ck} | dp, path/'training.json')
+    init = {'init': self.init} if self.init else {}  # started from a prior: which
+    save_json({'step': self.step, 'checkpoints': ck} | dp | init, path/'training.json')
 
 @patch
 def load_files(self:KRGenerator, path:Path):
     self.unet = _load_unet(path/'unet').eval(); self.train_sched = DDPMScheduler.from_pretrained(path/'scheduler')
     t = load_json(path/'training.json', 'generator training record', {'step': int, 'checkpoints': (str, type(None))})
-    self.step, ck, self.dp = t['step'], t['checkpoints'], t.get('dp')
+    self.step, ck, self.dp, self.init = t['step'], t['checkpoints'], t.get('dp'), t.get('init')
     if ck and Path(ck).is_absolute(): raise KrError(f"{path/'training.json'} points at checkpoints by an absolute path ({ck}): kr_nb reads only paths inside the run folder")
     if ck and (path/ck).resolve().is_relative_to(path.resolve().parent.parent) and (path/ck).is_dir(): self.out = (path/ck).resolve()
 
@@ -408,5 +413,45 @@ register_method(KRGenerator)
 # %% ../nbs/03_kr.ipynb #d0e8cf7c
 @patch(cls_method=True)
 def preflight_members(cls:KRGenerator, cfg:KRConfig, members:ImageData):
-    "DP-SGD on the generator: refuse, before any stage, a `dp_epsilon` out of reach on these members."
+    "Refuse, before any stage, a `dp_epsilon` out of reach on these members, or an `init` that cannot start this UNet."
     if cfg.dp_epsilon: _dp_plan(cfg, len(members))
+    if cfg.init: _init_unet(cfg)
+
+# %% ../nbs/03_kr.ipynb #8b554d29
+def _init_unet(cfg:KRConfig) -> tuple:
+    "The UNet of the generator `cfg.init` names, checked against `cfg`'s; its folder; whether its class embedding fits."
+    p = find_generator(cfg.init)
+    kind = load_json(p/GENERATOR_JSON, 'generator config', {'kind': str})['kind']
+    if kind != 'kr': raise KrError(f"init (--gen_init) {cfg.init}: a {kind} generator, not a kr one: it cannot start a KR UNet")
+    src, want = _load_unet(p/'unet'), make_unet(cfg).config
+    norm = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v
+    diff = [k for k in want if not k.startswith('_') and k != 'num_class_embeds'
+            and norm(want[k]) != norm(src.config.get(k))]
+    if diff:
+        raise KrError(f"init (--gen_init) {cfg.init}: its UNet differs from this config's in " + ', '.join(
+            f"{k} ({norm(src.config.get(k))} there, {norm(want[k])} here)" for k in diff))
+    sched = load_json(p/'scheduler'/'scheduler_config.json', 'noise schedule')
+    for k, v in (('num_train_timesteps', cfg.timesteps), ('beta_schedule', cfg.beta_schedule)):
+        if sched.get(k) != v:
+            raise KrError(f"init (--gen_init) {cfg.init}: its noise schedule has {k} {sched.get(k)}, this config {v}")
+    return src, p, src.config['num_class_embeds'] == want['num_class_embeds']
+
+def _start_from(unet:UNet2DModel, cfg:KRConfig) -> dict:
+    "Load `cfg.init`'s weights into `unet` (its class embedding only where it fits); what was loaded, for the record."
+    src, p, fits = _init_unet(cfg)
+    sd = {k: v for k, v in src.state_dict().items() if fits or not k.startswith('class_embedding.')}
+    missing, unexpected = unet.load_state_dict(sd, strict=False)
+    if unexpected or any(not k.startswith('class_embedding.') for k in missing):
+        raise KrError(f"init (--gen_init) {cfg.init}: weights do not fit ({(unexpected + missing)[:3]})")
+    return {'path': str(cfg.init), 'generator': str(p.resolve()), 'class_embedding': 'copied' if fits else 'new',
+            'weights': {q.name: file_sha256(q) for q in sorted((p/'unet').glob('*.safetensors'))}}
+
+
+# %% ../nbs/03_kr.ipynb #64867218
+@patch
+def input_digests(self:KRGenerator) -> dict:
+    "The prior's weights by content (`init`): a prior saved again at the same path is another generator stage."
+    if not self.cfg.init: return {}
+    p = _init_unet(self.cfg)[1]
+    return {'init_weights': {q.name: file_sha256(q) for q in sorted((p/'unet').glob('*.safetensors'))}}
+

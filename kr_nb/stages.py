@@ -87,8 +87,10 @@ def stage_generator(run:Run, splits:DataSplits, man:MembershipManifest, teacher=
         gen.set_provenance(provenance(splits.train, man, man.members, 'generator'))
         if dist.is_main(): gen.save(d/'generator')
         res = {'method': c.method, 'setting': gen.setting, 'n_settings': len(gen.settings())}
-        return res | ({'dp': gen.dp} if gen.dp else {})  # trained with DP-SGD: the ε it spent
-    run.stage('generator', {'method': c.method, 'gen': any_device(gcfg)}, fn, parallel=True)  # data-parallel
+        res |= {'dp': gen.dp} if gen.dp else {}  # trained with DP-SGD: the ε it spent
+        return res | ({'init': gen.init} if gen.init else {})  # started from a pretrained generator: which
+    key = {'method': c.method, 'gen': any_device(gcfg), **gen.input_digests()}  # files it starts from, by content
+    run.stage('generator', key, fn, parallel=True)  # data-parallel
     return run.dir('generator')/'generator'
 
 # %% ../nbs/09b_stages.ipynb #b4dc2725

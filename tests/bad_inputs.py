@@ -157,6 +157,8 @@ CASES = [
     ('label-huge', 'a .npz with one label of 10¹²', ['data', '--data', '{huge_label}', '--out', '{out}'], 2, 'label 1000000000000 is not a class index'),
     ('sample-n-huge', '`kr_nb sample RUN --n 1000000000` (beyond memory, refused before sampling)', ['sample', '{run}', '--n', '1000000000', '--out', '{out}/s.npz'], 2, '--n 1000000000 images per class would need'),
     ('stage-record-wrong-type', "rerun a run whose split stage record says `\"seconds\": \"fast\"`", ['run', '--data', '{tiny}', '--out', '{bad_record_run}', *TINY_RUN], 2, "'seconds' must be an integer or a number"),
+    ('gen-init-missing', '`--gen_init` naming a folder with no saved generator', ['run', '--data', '{tiny}', '--gen_init', '{a_file}', '--out', '{out}'], 2, 'no saved generator here'),
+    ('gen-init-misfit', '`--gen_init RUN` whose UNet has other channels than this run asks for', ['run', '--data', '{tiny}', '--out', '{out}', *TINY_RUN, '--gen_init', '{run}', '--gen_block_channels', '16,32'], 2, 'its UNet differs from this config\'s in block_out_channels ((8, 16) there, (16, 32) here)'),
     ('manifest-copies', "a membership manifest with a member's exact copy among its non-members", ['mia', 'teacher={teacher}', '--data', '{twins}', '--manifest', '{twin_manifest}', '--out', '{out}'], 2, 'members and nonmembers hold 1 pixel-identical image(s)'),
     ('manifest-text-indices', 'a membership manifest whose members are strings', ['mia', 'teacher={teacher}', '--data', '{tiny}', '--manifest', '{text_manifest}', '--out', '{out}'], 2, 'members must be image indices'),
     ('provenance-corrupt', "a classifier whose provenance records its size as text", ['mia', 'x={bad_prov}', '--data', '{tiny}', '--out', '{out}'], 2, 'its provenance record is corrupt (size)'),

@@ -152,3 +152,21 @@ def test_mia_refuses_model_trained_on_everything(tiny_data, tmp_path, run_cli):
     assert r.returncode == 0, r.stderr
     r = run_cli('mia', tmp_path/'t', '--data', tiny_data, '--out', tmp_path/'m')
     assert r.returncode == 2 and 'no image is a non-member' in r.stderr
+
+def test_generator_from_a_prior(full_run, tiny_data, tmp_path):
+    "`--gen_init`: the generator fine-tunes from a saved one (its weights in the stage key, its record kept); a misfit is refused before any stage."
+    out = tmp_path/'prior'; shutil.copytree(full_run[0], out)
+    prior = next(full_run[0].glob('tuning-*/generator'))  # stands in for a generator pre-trained on public data
+    bad = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--gen_init', prior, '--gen_block_channels', '16,32'],
+                         capture_output=True, text=True, timeout=900)
+    assert bad.returncode != 0 and 'its UNet differs from this config' in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr[-2000:]
+    assert len(list(out.glob('generator-*'))) == 1  # refused before any stage
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', tiny_data, '--out', out, *TINY, '--gen_init', full_run[0]], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out/'metrics.json').read_text())
+    assert {'split', 'teacher', 'control', 'shadows'} <= set(m['resumed']) and 'generator' not in m['resumed']
+    gens = [d for d in out.glob('generator-*') if d.name not in {p.name for p in full_run[0].glob('generator-*')}]
+    st = json.loads((gens[0]/'stage.json').read_text())
+    assert len(gens) == 1 and set(st['key']['init_weights']) == {'diffusion_pytorch_model.safetensors'}
+    assert st['result']['init']['class_embedding'] == 'copied' and st['result']['init']['generator'] == str(prior.resolve())
+    assert json.loads((gens[0]/'generator'/'training.json').read_text())['init'] == st['result']['init']
