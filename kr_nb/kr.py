@@ -444,7 +444,11 @@ def _start_from(unet:UNet2DModel, cfg:KRConfig) -> dict:
     if unexpected or any(not k.startswith('class_embedding.') for k in missing):
         raise KrError(f"init (--gen_init) {cfg.init}: weights do not fit ({(unexpected + missing)[:3]})")
     return {'path': str(cfg.init), 'generator': str(p.resolve()), 'class_embedding': 'copied' if fits else 'new',
-            'weights': {q.name: file_sha256(q) for q in sorted((p/'unet').glob('*.safetensors'))}}
+            'weights': _weights_digest(p)}
+
+def _weights_digest(p:Path) -> dict:
+    "The sha256 of each weights file of the saved generator `p`'s UNet."
+    return {q.name: file_sha256(q) for q in sorted((p/'unet').glob('*.safetensors'))}
 
 
 # %% ../nbs/03_kr.ipynb #64867218
@@ -453,5 +457,5 @@ def input_digests(self:KRGenerator) -> dict:
     "The prior's weights by content (`init`): a prior saved again at the same path is another generator stage."
     if not self.cfg.init: return {}
     p = _init_unet(self.cfg)[1]
-    return {'init_weights': {q.name: file_sha256(q) for q in sorted((p/'unet').glob('*.safetensors'))}}
+    return {'init_weights': _weights_digest(p)}
 
