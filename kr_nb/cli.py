@@ -262,11 +262,6 @@ def generator(argv=()):
           f"generator {m['timings'].get('generator', 0):.0f} s, total {sum(m['timings'].values()):.0f} s")
     return res
 
-def _find_generator(path) -> Path:
-    "A saved generator's folder: `path` itself, or the tuned generator of the run folder `path`."
-    from kr_nb.generator import find_generator
-    return find_generator(path)
-
 def _setting(s:str|None) -> dict:
     "`key=value,key=value` → dict, values as numbers where they parse."
     out = {}
@@ -292,7 +287,7 @@ def _card_meta(a, g) -> dict:
 
 def sample(argv=()):
     "Write N synthetic images per class from a saved generator: a .npz, class folders of PNGs or a Hugging Face Dataset."
-    from kr_nb.generator import load_generator, balanced_labels, sample_sharded
+    from kr_nb.generator import load_generator, find_generator, balanced_labels, sample_sharded
     p = Parser(prog='kr_nb sample', description=sample.__doc__)
     p.add_argument('gen', help="a saved generator folder, or a run folder (its tuned generator is used)")
     p.add_argument('--out', default=None, help='where to write (default synthetic.npz, or the folder synthetic/)')
@@ -312,7 +307,7 @@ def sample(argv=()):
     if not npz and out.exists() and not out.is_dir(): raise KrError(f"--out {out} is a file: give a folder name for --format {a.format}")
     if out.exists() and not a.force: raise KrError(f"--out {out} exists: give another name, or --force to replace it")
     if out.exists(): print(f"kr_nb sample: --force: replacing {out}", file=sys.stderr)
-    g = load_generator(_find_generator(a.gen), device=a.device)
+    g = load_generator(find_generator(a.gen), device=a.device)
     g.use(_setting(a.setting))
     prov = g.provenance or {}  # the data it was fitted on: size and channels of the images it makes
     if prov.get('size'): check_memory(a.n * len(g.classes) * prov['size'] ** 2 * prov.get('channels', 3), f"--n {a.n} images per class")
@@ -419,13 +414,13 @@ def mia(argv=()):
 # %% ../nbs/10_cli.ipynb #c5e88658
 def push(argv=()):
     "Upload a run's tuned generator (or a generator folder) to the Hugging Face Hub with a model card."
-    from kr_nb.generator import push_generator
+    from kr_nb.generator import push_generator, find_generator
     p = Parser(prog='kr_nb push', description=push.__doc__)
     p.add_argument('run', help='a run folder (its tuned generator and its audit) or a saved generator folder')
     p.add_argument('--repo', required=True, help='the Hub repo id, e.g. me/kr-digits')
     p.add_argument('--public', action='store_true', help='make a new repo public (default: private)')
     a = p.parse_args(argv)
-    g, mf = _find_generator(a.run), Path(a.run)/'metrics.json'
+    g, mf = find_generator(a.run), Path(a.run)/'metrics.json'
     url = push_generator(g, a.repo, load_json(mf) if mf.exists() else None, private=not a.public)
     print(f"pushed {g} to {url} (member indices left out of its provenance)")
 

@@ -455,7 +455,5 @@ def _weights_digest(p:Path) -> dict:
 @patch
 def input_digests(self:KRGenerator) -> dict:
     "The prior's weights by content (`init`): a prior saved again at the same path is another generator stage."
-    if not self.cfg.init: return {}
-    p = _init_unet(self.cfg)[1]
-    return {'init_weights': _weights_digest(p)}
+    return {'init_weights': _weights_digest(find_generator(self.cfg.init))} if self.cfg.init else {}
 
