@@ -58,10 +58,12 @@ def _choices(field:str):
     from kr_nb.classifier import LOGGERS
     from kr_nb.generator import REJECT_SPACES
     from kr_nb.gkd import HOLDOUT_BY
+    from kr_nb.kr import TRAINABLE
     return {'method': tuple(method_names()), 'mixed_precision': PRECISIONS, 'protocol': ('carlini', 'pool'),
             'student_shadows': ('distill', 'real', 'pipeline'), 'synthetic_mode': ('pool', 'regenerate'),
             'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp'), 'log': LOGGERS,
-            'reject_space': REJECT_SPACES, 'holdout_by': HOLDOUT_BY}.get(field)
+            'reject_space': REJECT_SPACES, 'holdout_by': HOLDOUT_BY,
+            'trainable': tuple(TRAINABLE)}.get(field)
 
 _METAVAR = {int: 'N', float: 'X', str: 'S', tuple: 'A,B'}
 

@@ -19,18 +19,20 @@ from .dp import dp_plan
 from . import distributed as dist
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'AUGMENTS', 'BETA_SCHEDULES', 'KRConfig', 'unet_channels', 'make_unet', 'make_scheduler', 'to_uint8',
-           'sample_images', 'sample_images_stock', 'list_checkpoints', 'KRGenerator']
+__all__ = ['SCHEDULERS', 'TRAINABLE', 'AUGMENTS', 'BETA_SCHEDULES', 'KRConfig', 'unet_channels', 'make_unet', 'make_scheduler',
+           'to_uint8', 'sample_images', 'sample_images_stock', 'list_checkpoints', 'KRGenerator', 'set_trainable']
 
 # %% ../nbs/03_kr.ipynb #a3b3f9e2
 SCHEDULERS = {'ddim': DDIMScheduler, 'dpm': DPMSolverMultistepScheduler, 'ddpm': DDPMScheduler}  # samplers
+TRAINABLE = {'all': lambda k: True,  # which weights a fit updates, by parameter name
+             'bias': lambda k: k.endswith('.bias') or 'norm' in k or k.startswith('class_embedding.')}
 AUGMENTS = {'hflip': lambda x: x.flip(-1), 'vflip': lambda x: x.flip(-2), 'rot90': lambda x: torch.rot90(x, 1, (-2, -1))}
 
 @dataclass
 class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
     KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1.,
-                    'dp_repeats': 1, 'init': ''}  # fields left out of cache keys when off (older keys hold)
+                    'dp_repeats': 1, 'init': '', 'trainable': 'all'}  # off: not in cache keys (older keys hold)
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)
@@ -56,6 +58,7 @@ class KRConfig:
     dp_max_grad_norm: float = 1.          # DP-SGD: each image's gradient clipped to this norm
     dp_repeats: int = 1                   # DP-SGD: noise draws per image and step, averaged before clipping
     init: str = ''                        # start from this saved KR generator's weights (a public prior; '': none)
+    trainable: str = 'all'                # weights a fit updates: all, or bias (biases, norms, class embedding)
     mixed_precision: str = 'bf16'         # on a GPU: 'no', 'fp16' or 'bf16' (fp16 where bf16 is missing)
     scheduler: str = 'ddim'               # sampler: ddim, dpm or ddpm
     last_k: int = 2                       # tuning grid: the last k checkpoints
@@ -78,6 +81,11 @@ class KRConfig:
         if not 0 <= self.dp_delta < 1: raise KrError(f"dp_delta must be in [0, 1) (0: 1/N), got {self.dp_delta}")
         if not self.dp_max_grad_norm > 0: raise KrError(f"dp_max_grad_norm must be > 0, got {self.dp_max_grad_norm}")
         if self.dp_repeats < 1: raise KrError(f"dp_repeats must be ≥ 1, got {self.dp_repeats}")
+        if self.trainable not in TRAINABLE:
+            raise KrError(f"unknown trainable {self.trainable!r}: use one of {', '.join(TRAINABLE)}")
+        if self.trainable != 'all' and not self.init:
+            raise KrError(f"trainable {self.trainable!r} fine-tunes part of a prior: "
+                          "give init (--gen_init) too, or trainable 'all'")
         if self.dp_epsilon and self.balanced:
             raise KrError("balanced draws break the Poisson sampling that DP-SGD's accountant assumes: "
                           "use balanced (--gen_balanced) or dp_epsilon (--gen_dp_epsilon), not both")
@@ -279,8 +287,9 @@ def fit(self:KRGenerator, train:ImageData, out=None, teacher=None, quiet:bool=Fa
     set_seed(cfg.seed)
     unet = make_unet(cfg)
     self.init = _start_from(unet, cfg) if cfg.init else None  # a prior's weights (a resumed fit then loads its own)
+    if cfg.trainable != 'all': self.init |= set_trainable(unet, cfg.trainable)  # the rest of the prior frozen
     unet = unet.to(dev, memory_format=torch.channels_last)  # channels-last convolutions: 30 % faster on two CPU cores
-    opt = torch.optim.AdamW(unet.parameters(), lr=cfg.lr, weight_decay=0.)
+    opt = torch.optim.AdamW([p for p in unet.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=0.)
     lrs = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1., (s + 1) / max(cfg.warmup, 1)))
     ema = ema_model(unet, cfg.ema_decay, use_buffers=False)
     g = torch.Generator().manual_seed(cfg.seed)
@@ -457,3 +466,11 @@ def input_digests(self:KRGenerator) -> dict:
     "The prior's weights by content (`init`): a prior saved again at the same path is another generator stage."
     return {'init_weights': _weights_digest(find_generator(self.cfg.init))} if self.cfg.init else {}
 
+
+# %% ../nbs/03_kr.ipynb #c1c652b9
+def set_trainable(unet:UNet2DModel, which:str) -> dict:
+    "Freeze every weight of `unet` that `TRAINABLE[which]` leaves out; what trains, for the record."
+    if which not in TRAINABLE: raise KrError(f"unknown trainable {which!r}: use one of {', '.join(TRAINABLE)}")
+    for k, p in unet.named_parameters(): p.requires_grad_(TRAINABLE[which](k))
+    n = sum(p.numel() for p in unet.parameters() if p.requires_grad)
+    return {'trainable': which, 'parameters': n, 'of': sum(p.numel() for p in unet.parameters())}
