@@ -1,0 +1,79 @@
+"""DP fine-tuning of a public prior (issue 33): a KR generator pre-trained on a public dataset and fine-tuned on a
+private set's members with DP-SGD (the whole UNet, or `--gen_trainable bias`), against DP-SGD from scratch and the
+plain generator. A screen, not a result: each variant × seed is scored on the private set's *val* split by `tune`
+(a quick classifier trained on each setting's samples; the best setting's balanced accuracy and AUROC), with no audit
+and no test split, to tell which variants are worth a full `kr_nb run`.
+
+    python benchmarks/gen_prior.py [--public pneumoniamnist] [--private breastmnist] [--seeds 0,1,2] \\
+        [--variants 'scratch8={"dp_epsilon": 8, "train_steps": 300}' 'all8={"init": "PRIOR", ...}'] [--runs runs/gen_prior]
+
+The prior is the default KR generator (`for_data`, seed 0) fitted on the public set's whole train split, built once in
+`<runs>/prior-<public>` (about 6 min on 2 CPU cores for PneumoniaMNIST); `PRIOR` in a variant stands for it. The members
+of seed s are those `kr_nb run --seed s` trains on (`run_manifest` of the default `RunConfig`), the generator's seed is
+s. Writes `gen_prior.csv` (one row per variant × seed; rows of other variants and seeds kept) with the seconds of
+each fit, the ε spent and the trained weights.
+"""
+import argparse, json, sys, time
+from dataclasses import replace
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from audit_study import commit, machine
+from privacy_utility import merge_csv
+from kr_nb.data import load_data
+from kr_nb.generator import for_data, tune, TuneConfig
+from kr_nb.kr import KRConfig, KRGenerator
+from kr_nb.pipeline import RunConfig
+from kr_nb.stages import run_manifest
+
+KEY = ('public', 'private', 'variant', 'seed')
+DEFAULT = ('plain={}', 'scratch8={"dp_epsilon": 8, "train_steps": 300}',
+           'all8={"init": "PRIOR", "dp_epsilon": 8, "train_steps": 300}',
+           'bias8={"init": "PRIOR", "trainable": "bias", "dp_epsilon": 8, "train_steps": 300}')
+
+def prior(public:str, runs:Path) -> Path:
+    "The default KR generator on the public set's whole train split (seed 0), fitted once."
+    out = runs/f'prior-{public}'
+    if not (out/'generator'/'generator.json').exists():
+        tr = load_data(public).train; t = time.time()
+        KRGenerator(for_data(KRConfig(device='cpu'), tr), tr.classes).fit(tr, out/'work', quiet=True).save(out/'generator')
+        print(f"prior on {public} ({len(tr)} images): {time.time() - t:.0f} s", flush=True)
+    return out/'generator'
+
+def screen(private:str, variant:str, kw:dict, seed:int, runs:Path) -> dict:
+    "Fit one variant on seed `seed`'s members, score its settings on val; the row."
+    sp = load_data(private); man = run_manifest(RunConfig(data=private, seed=seed), sp.train)
+    mem = sp.train.subset(man.members)
+    cfg = replace(for_data(KRConfig(device='cpu'), mem), seed=seed, **kw)
+    t = time.time(); g = KRGenerator(cfg, sp.classes).fit(mem, runs/private/variant/f'seed{seed}', quiet=True)
+    fit_s = time.time() - t
+    best = tune(g, sp.val, cfg=TuneConfig(n_per_class=100, seed=seed), quiet=True)['best']
+    return {'variant': variant, 'seed': seed, 'members': len(mem), 'fit_seconds': round(fit_s, 1),
+            'epsilon': round(g.dp['epsilon'], 3) if g.dp else 0., 'trained': (g.init or {}).get('parameters', ''),
+            'checkpoint': best['checkpoint'], 'guidance': best['guidance'],
+            'val_balanced_accuracy': round(best['val_balanced_accuracy'], 4), 'val_auroc': round(best['val_auroc'], 4),
+            'config': json.dumps(kw, sort_keys=True)}
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--public', default='pneumoniamnist'); ap.add_argument('--private', default='breastmnist')
+    ap.add_argument('--seeds', default='0,1,2')
+    ap.add_argument('--variants', nargs='*', default=list(DEFAULT), metavar='TAG=JSON', help='a tag and KRConfig fields')
+    ap.add_argument('--runs', default='runs/gen_prior'); ap.add_argument('--out', default='benchmarks/results')
+    a = ap.parse_args()
+    vs = {}
+    for v in a.variants:
+        tag, sep, js = v.partition('=')
+        try: vs[tag] = json.loads(js) if sep and tag else None
+        except json.JSONDecodeError as e: raise SystemExit(f"--variants {v!r}: the fields are not JSON ({e})")
+        if vs[tag] is None: raise SystemExit(f"--variants: expected TAG=JSON (e.g. all8='{{\"dp_epsilon\": 8}}'), got {v!r}")
+        KRConfig(**{k: ('x' if x == 'PRIOR' else x) for k, x in vs[tag].items()})  # bad fields: refused before any work
+    runs = Path(a.runs); p = str(prior(a.public, runs)) if any('PRIOR' in vs[t].values() for t in vs) else ''
+    rows = []
+    for s in map(int, a.seeds.split(',')):
+        for tag, kw in vs.items():
+            kw = {k: (p if x == 'PRIOR' else x) for k, x in kw.items()}
+            r = screen(a.private, tag, kw, s, runs)
+            rows.append({'public': a.public if 'init' in kw else '', 'private': a.private, **r, 'commit': commit(), 'machine': machine()})
+            print(json.dumps({k: r[k] for k in ('variant', 'seed', 'fit_seconds', 'epsilon', 'val_balanced_accuracy', 'val_auroc')}), flush=True)
+            Path(a.out).mkdir(parents=True, exist_ok=True); merge_csv(rows, Path(a.out)/'gen_prior.csv', KEY)
+    print(f"wrote {Path(a.out)/'gen_prior.csv'}")
