@@ -11,7 +11,7 @@ The prior is the default KR generator (`for_data`, seed 0) fitted on the public 
 `<runs>/prior-<public>` (about 6 min on 2 CPU cores for PneumoniaMNIST); `PRIOR` in a variant stands for it. The members
 of seed s are those `kr_nb run --seed s` trains on (`run_manifest` of the default `RunConfig`), the generator's seed is
 s. Writes `gen_prior.csv` (one row per variant × seed; rows of other variants and seeds kept) with the seconds of
-each fit, the ε spent and the trained weights.
+each fit, the ε spent and the trained weights; a variant × seed already there with the same fields is not run again.
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -23,6 +23,7 @@ from kr_nb.data import load_data
 from kr_nb.generator import for_data, tune, TuneConfig
 from kr_nb.kr import KRConfig, KRGenerator
 from kr_nb.pipeline import RunConfig
+from kr_nb.results import read_rows
 from kr_nb.stages import run_manifest
 
 KEY = ('public', 'private', 'variant', 'seed')
@@ -50,8 +51,7 @@ def screen(private:str, variant:str, kw:dict, seed:int, runs:Path) -> dict:
     return {'variant': variant, 'seed': seed, 'members': len(mem), 'fit_seconds': round(fit_s, 1),
             'epsilon': round(g.dp['epsilon'], 3) if g.dp else 0., 'trained': (g.init or {}).get('parameters', ''),
             'checkpoint': best['checkpoint'], 'guidance': best['guidance'],
-            'val_balanced_accuracy': round(best['val_balanced_accuracy'], 4), 'val_auroc': round(best['val_auroc'], 4),
-            'config': json.dumps(kw, sort_keys=True)}
+            'val_balanced_accuracy': round(best['val_balanced_accuracy'], 4), 'val_auroc': round(best['val_auroc'], 4)}
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,12 +68,16 @@ if __name__ == '__main__':
         if vs[tag] is None: raise SystemExit(f"--variants: expected TAG=JSON (e.g. all8='{{\"dp_epsilon\": 8}}'), got {v!r}")
         KRConfig(**{k: ('x' if x == 'PRIOR' else x) for k, x in vs[tag].items()})  # bad fields: refused before any work
     runs = Path(a.runs); p = str(prior(a.public, runs)) if any('PRIOR' in vs[t].values() for t in vs) else ''
+    csv_path = Path(a.out)/'gen_prior.csv'
+    done = {(r['variant'], r['seed'], r['config']) for r in read_rows('gen_prior', a.out)} if csv_path.exists() else set()
     rows = []
     for s in map(int, a.seeds.split(',')):
-        for tag, kw in vs.items():
-            kw = {k: (p if x == 'PRIOR' else x) for k, x in kw.items()}
-            r = screen(a.private, tag, kw, s, runs)
-            rows.append({'public': a.public if 'init' in kw else '', 'private': a.private, **r, 'commit': commit(), 'machine': machine()})
+        for tag, raw in vs.items():
+            conf = json.dumps(raw, sort_keys=True)  # as given: PRIOR, not this machine's path
+            if (tag, s, conf) in done: print(f"{tag} seed {s}: in {csv_path}, kept"); continue
+            r = screen(a.private, tag, {k: (p if x == 'PRIOR' else x) for k, x in raw.items()}, s, runs)
+            rows.append({'public': a.public if 'init' in raw else '', 'private': a.private, **r, 'config': conf,
+                         'commit': commit(), 'machine': machine()})
             print(json.dumps({k: r[k] for k in ('variant', 'seed', 'fit_seconds', 'epsilon', 'val_balanced_accuracy', 'val_auroc')}), flush=True)
-            Path(a.out).mkdir(parents=True, exist_ok=True); merge_csv(rows, Path(a.out)/'gen_prior.csv', KEY)
-    print(f"wrote {Path(a.out)/'gen_prior.csv'}")
+            Path(a.out).mkdir(parents=True, exist_ok=True); merge_csv(rows, csv_path, KEY)
+    print(f"wrote {csv_path}")

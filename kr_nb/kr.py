@@ -467,7 +467,7 @@ def input_digests(self:KRGenerator) -> dict:
     return {'init_weights': _weights_digest(find_generator(self.cfg.init))} if self.cfg.init else {}
 
 
-# %% ../nbs/03_kr.ipynb #c1c652b9
+# %% ../nbs/03_kr.ipynb #2802648c
 def set_trainable(unet:UNet2DModel, which:str) -> dict:
     "Freeze every weight of `unet` that `TRAINABLE[which]` leaves out; what trains, for the record."
     if which not in TRAINABLE: raise KrError(f"unknown trainable {which!r}: use one of {', '.join(TRAINABLE)}")

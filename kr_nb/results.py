@@ -14,7 +14,8 @@ from .core import *
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
            'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'channel_table',
-           'dp_generator_table', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
+           'dp_generator_table', 'prior_table', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result',
+           'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -322,6 +323,22 @@ def dp_generator_table(folder=None, name:str='defences') -> Table:
                   'val gap to Teacher (pts)', 'MIA AUC', 'control AUC', 'inside control CI', 'TPR @ 1 %',
                   'generator: denoising-loss AUC', 'PIA AUC', 'distance AUC', 'SSIM to nearest member',
                   'seconds recomputed'], out)
+
+# %% ../nbs/11_results.ipynb #16511644
+def prior_table(folder=None, name:str='gen_prior') -> Table:
+    "The prior screen (`benchmarks/gen_prior.py`): per variant, its seeds, ε, trained weights, fit seconds, val scores."
+    rows = read_rows(name, folder)
+    keys = list(dict.fromkeys((r['private'], r['variant']) for r in rows))
+    out = []
+    for k in keys:
+        rs = [r for r in rows if (r['private'], r['variant']) == k]
+        col = lambda c, fmt='.3f': mean_sd([r.get(c) for r in rs], fmt)
+        out.append([*k, rs[0]['public'] or '–', ', '.join(str(r['seed']) for r in rs),
+                    col('epsilon', '.2f') if any(r['epsilon'] for r in rs) else '∞', rs[0]['trained'] or 'all',
+                    col('val_balanced_accuracy'), col('val_auroc'), col('fit_seconds', '.0f'),
+                    ', '.join(dict.fromkeys(r['machine'] for r in rs))])
+    return Table(['private set', 'variant', 'prior', 'seeds', 'ε', 'trained weights', 'val balanced acc.',
+                  'val AUROC', 'fit seconds', 'machine'], out)
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:
