@@ -197,3 +197,25 @@ def test_channel_students_read_the_run_and_its_audit(tmp_path):
     assert by['control']['mia_auc'] == pytest.approx(mia['rows']['student (control)'][h]['auc'])
     assert (out/'chan_neither').is_dir() and (out/'chan_labels').is_dir()  # the control slice's sub-runs, beside the run's stages
     with pytest.raises(SystemExit, match='were computed, not read'): channels.channel_students(out, args + ['--temperature', '2'])
+
+def test_gen_prior_screens_variants_on_val_and_keeps_its_rows(tmp_path):
+    "benchmarks/gen_prior.py: a prior fitted once, DP fine-tunes of it beside a scratch fit, val scores; rerun keeps rows."
+    pub, priv = tiny_npz(tmp_path/'pub.npz', n=60, seed=5), tiny_npz(tmp_path/'priv.npz', n=60)
+    small = {'train_steps': 20, 'ckpt_every': 10, 'block_channels': [8, 16]}
+    var = lambda tag, **kw: f"{tag}={json.dumps(small | kw)}"
+    cmd = [sys.executable, ROOT/'benchmarks'/'gen_prior.py', '--public', pub, '--private', priv, '--seeds', '0',
+           '--prior_fields', json.dumps(small), '--n_per_class', '4', '--runs', tmp_path/'runs', '--out', tmp_path/'out',
+           '--variants', var('scratch'), var('bias8', init='PRIOR', trainable='bias', dp_epsilon=8)]
+    r = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path/'runs'/'prior-pub'/'generator'/'generator.json').exists()
+    rows = {x['variant']: x for x in csv.DictReader(open(tmp_path/'out'/'gen_prior.csv'))}
+    assert set(rows) == {'scratch', 'bias8'} and rows['bias8']['public'] == 'pub' and rows['scratch']['public'] == ''
+    assert 0 < float(rows['bias8']['epsilon']) <= 8 and float(rows['scratch']['epsilon']) == 0
+    assert 0 < int(rows['bias8']['trained']) < int(rows['bias8']['weights']) / 5 and rows['scratch']['trained'] == ''
+    assert '"PRIOR"' in rows['bias8']['config']  # as given, not a path
+    assert all(0 <= float(x['val_balanced_accuracy']) <= 1 for x in rows.values())
+    r2 = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=300)
+    assert r2.returncode == 0 and r2.stdout.count(', kept') == 2, r2.stdout  # finished variants are not run again
+    bad = subprocess.run(list(map(str, cmd[:-2] + ['x={"trainable": "bias"}'])), capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "fine-tunes part of a prior" in bad.stderr.strip().splitlines()[-1], bad.stderr[-500:]
