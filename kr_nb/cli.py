@@ -58,12 +58,10 @@ def _choices(field:str):
     from kr_nb.classifier import LOGGERS
     from kr_nb.generator import REJECT_SPACES
     from kr_nb.gkd import HOLDOUT_BY
-    from kr_nb.kr import TRAINABLE
     return {'method': tuple(method_names()), 'mixed_precision': PRECISIONS, 'protocol': ('carlini', 'pool'),
             'student_shadows': ('distill', 'real', 'pipeline'), 'synthetic_mode': ('pool', 'regenerate'),
             'monitor': ('accuracy', 'valid_loss', 'last'), 'accountant': ('prv', 'rdp', 'gdp'), 'log': LOGGERS,
-            'reject_space': REJECT_SPACES, 'holdout_by': HOLDOUT_BY,
-            'trainable': tuple(TRAINABLE)}.get(field)
+            'reject_space': REJECT_SPACES, 'holdout_by': HOLDOUT_BY}.get(field)
 
 _METAVAR = {int: 'N', float: 'X', str: 'S', tuple: 'A,B'}
 
@@ -73,6 +71,7 @@ def add_config_options(p:argparse.ArgumentParser, cls, prefix:str='', only=None,
     for f in fields(cls):
         if (only is not None and f.name not in only) or f.name in skip: continue
         name, d, k, ch = option_name(prefix, f.name), _default(f), _kind(f, _default(f)), _choices(f.name)
+        ch = ch or getattr(cls, 'CHOICES', {}).get(f.name)  # a method's config lists its own fixed values
         shown = ','.join(map(str, d)) if isinstance(d, tuple) else d
         help = f"{docs.get(f.name) or f.name}" + (f" (default: {shown})" if shown != '' else '')  # an empty default: its comment says what
         hyphen = f"--{name.replace('_', '-')}" if '_' in name else None  # accepted, not listed

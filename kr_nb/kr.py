@@ -33,6 +33,7 @@ class KRConfig:
     "Architecture, training and tuning grid of the class-conditional DDPM (defaults: a minute on digits, 2 CPU cores)."
     KEY_OPTIONAL = {'train_size': 0, 'jitter': 0., 'dp_epsilon': 0., 'dp_delta': 0., 'dp_max_grad_norm': 1.,
                     'dp_repeats': 1, 'init': '', 'trainable': 'all'}  # off: not in cache keys (older keys hold)
+    CHOICES = {'trainable': tuple(TRAINABLE)}  # fixed values, listed in --help
     size: int = 16                        # image size (from the data)
     channels: int = 1                     # image channels (from the data)
     train_size: int = 0                   # train and sample at this size, then resize (0: the size the data were upsampled from)

@@ -324,7 +324,7 @@ def dp_generator_table(folder=None, name:str='defences') -> Table:
                   'generator: denoising-loss AUC', 'PIA AUC', 'distance AUC', 'SSIM to nearest member',
                   'seconds recomputed'], out)
 
-# %% ../nbs/11_results.ipynb #16511644
+# %% ../nbs/11_results.ipynb #b56b808d
 def prior_table(folder=None, name:str='gen_prior') -> Table:
     "The prior screen (`benchmarks/gen_prior.py`): per variant, its seeds, ε, trained weights, fit seconds, val scores."
     rows = read_rows(name, folder)
