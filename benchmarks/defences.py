@@ -10,7 +10,9 @@ to `<runs>/<dataset>/<tag>/seed<s>`. Writes `defences.csv`, keeping the rows of 
 already in it: one row per (defence, seed, plain run), the plain run as defence `none`. A plain run is told by its
 Teacher's audit AUC (`teacher_mia_auc`, shared by every run on top of it) and the size its generator trained at
 (`plain_gen`), so a seed rerun on another machine, or after the default generator changed, adds rows beside the
-first ones, and `choose_defence` compares each defended run with its own plain run. Each row has the
+first ones, and `choose_defence` compares each defended run with its own plain run. A defended run with no plain run
+under `--base` computes every stage itself and names its own generator's size (it is then no candidate for
+`choose_defence`, which needs the plain run on the same Teacher). Each row has the
 accuracy, the headline attack's AUC, its control and TPR at 1 % FPR on the GKD Student, the generator channel's attack
 AUCs, the nearest-member SSIM of the synthetic pool, the run's seconds (all stages; the stages it computed itself, i.e.
 what a defence costs on top of what it reuses, the whole run for the plain row; the ensemble's), commit, command and
@@ -32,6 +34,10 @@ def plain_gen(base:Path) -> str:
     "The size the plain run's generator trained at ('8 px'): the default changed from the data's size to its native size."
     g = [json.loads(p.read_text())['config'] for p in sorted(base.glob('generator-*/generator/generator.json'))]
     return ','.join(dict.fromkeys(f"{c.get('train_size') or c['size']} px" for c in g))
+
+def row_gen(base:Path, out:Path) -> str:
+    "A defended row's `plain_gen`: its plain run's, or with no plain run under `--base`, its own generator's size."
+    return plain_gen(base) or plain_gen(out)
 
 def recomputed(stage:str, m:dict) -> bool:
     "Whether a run computed `stage` itself: not resumed, or not one the plain run lends it (then nothing else made it)."
@@ -93,7 +99,8 @@ if __name__ == '__main__':
                 (out/PROVENANCE).write_text(json.dumps({'commit': commit(), 'machine': machine()}))
                 print(f"{tag} seed {s}: {(time.time() - t) / 60:.1f} min", flush=True)
             if (out/'metrics.json').exists():
-                rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s, provenance(out) | plain,
+                rows.append(defence_row(json.loads((out/'metrics.json').read_text()), a.dataset, tag, s,
+                                        provenance(out) | {'plain_gen': row_gen(base, out)},
                                         shlex.join(['kr_nb', 'run', *args])))
     Path(a.out).mkdir(parents=True, exist_ok=True)
     n = merge_csv(rows, Path(a.out)/'defences.csv', KEY)

@@ -182,6 +182,8 @@ def test_plain_gen_names_the_size_the_plain_generator_trained_at(tmp_path):
         g = tmp_path/name/'generator-x'/'generator'; g.mkdir(parents=True)
         (g/'generator.json').write_text(json.dumps({'kind': 'kr', 'config': cfg}))
     assert (defences.plain_gen(tmp_path/'a'), defences.plain_gen(tmp_path/'b')) == ('8 px', '28 px')
+    assert defences.row_gen(tmp_path/'a', tmp_path/'b') == '8 px'  # a defended run names its plain run's generator
+    assert defences.row_gen(tmp_path/'none', tmp_path/'b') == '28 px'  # no plain run: its own
 
 def test_channel_students_read_the_run_and_its_audit(tmp_path):
     "channels.py: the run's own Student and control, attacked as the run attacked them; options that differ are refused."
