@@ -301,9 +301,9 @@ def channel_table(folder=None, name:str='channels') -> Table:
 
 
 # %% ../nbs/11_results.ipynb #eb3cb6b9
-def dp_generator_table(folder=None, name:str='defences') -> Table:
-    "Runs whose generator trained with DP-SGD beside the plain runs they reused: ε, utility, leaks."
-    rows = read_rows(name, folder)
+def dp_generator_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) -> Table:
+    "Runs on `seeds` whose generator trained with DP-SGD beside the plain runs they reused: ε, utility, leaks."
+    rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
     dp = [r for r in rows if (r.get('gen_dp_epsilon') or 0) > 0]
     bases = {(r['dataset'], *_base(r)) for r in dp}  # the plain runs under them
     keep = dp + [r for r in rows if r['defence'] == 'none' and (r['dataset'], *_base(r)) in bases]
