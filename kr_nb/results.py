@@ -14,8 +14,8 @@ from .core import *
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
            'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'channel_table',
-           'dp_generator_table', 'prior_table', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result',
-           'chosen_table']
+           'dp_generator_table', 'prior_table', 'defence_summary', 'speed_table', 'stage_table', 'default_run_table',
+           'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -339,6 +339,27 @@ def prior_table(folder=None, name:str='gen_prior') -> Table:
                     ', '.join(dict.fromkeys(r['machine'] for r in rs))])
     return Table(['private set', 'variant', 'prior', 'seeds', 'ε', 'trained weights', 'val balanced acc.',
                   'val AUROC', 'fit seconds', 'machine'], out)
+
+# %% ../nbs/11_results.ipynb #21c64b4c
+def defence_summary(dataset:str, defence:str, folder=None, name:str='defences',
+                    groups=(('selection', SELECTION_SEEDS), ('fresh', FRESH_SEEDS))) -> Prose:
+    "Per group of seeds, one defence's Student against its Teacher and control, and its generator's leak."
+    rows = [r for r in read_rows(name, folder) if (r['dataset'], r['defence']) == (dataset, defence)]
+    out = []
+    for label, seeds in groups:
+        rs = sorted((r for r in rows if r['seed'] in seeds), key=lambda r: r['seed'])
+        if not rs: continue
+        ex = ', '.join(f"{r['mia_auc'] - r['control_auc']:+.3f}" for r in rs)
+        gen = [max(r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')) for r in rs]
+        out.append(f"{label} seeds {', '.join(str(r['seed']) for r in rs)}: Student {mean_sd([r['accuracy'] for r in rs], '.2f', 100)} %, "
+                   f"Student − Teacher {mean_sd([r['gap_points'] for r in rs], '.2f')} points on test "
+                   f"({mean_sd([r['val_gap_points'] for r in rs], '.2f')} on val); headline AUC minus control {ex}, "
+                   f"inside the control's interval at {sum(map(_inside, rs))}/{len(rs)}; TPR @ 1 % "
+                   f"{mean_sd([r['tpr_1pct'] for r in rs])}; the generator's strongest attack {mean_sd(gen)}; "
+                   f"SSIM to the nearest member {mean_sd([r['ssim_nearest_member'] for r in rs])} "
+                   f"(unseen real images {mean_sd([r['ssim_unseen_real'] for r in rs])})")
+    if not out: raise KrError(f"{name}.csv has no {dataset} rows of defence {defence!r}")
+    return Prose(f"`{defence}` on {dataset} (`{name}.csv`, mean ± s.d.) — " + '; '.join(out) + '.')
 
 # %% ../nbs/11_results.ipynb #70a4c03a
 def speed_table(folder=None, name:str='privacy_utility') -> Table:
