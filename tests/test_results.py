@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
                            choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
-                           Table, fresh_summary, seed_table)
+                           Table, fresh_summary, seed_table, prior_table, defence_summary)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -44,6 +44,9 @@ def test_results_page_is_the_files():
     if (RESULTS/'channels.csv').exists(): now.append(channel_table().md)
     if (RESULTS/'defences.csv').exists() and any(r.get('gen_dp_epsilon') for r in read_rows('defences')):
         now.append(dp_generator_table().md)
+    if (RESULTS/'gen_prior.csv').exists(): now.append(prior_table().md)
+    if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'prior8' for r in read_rows('defences')):
+        now.append(str(defence_summary('breastmnist', 'prior8')))
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
     assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
 
