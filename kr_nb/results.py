@@ -325,20 +325,24 @@ def dp_generator_table(folder=None, name:str='defences', seeds=SELECTION_SEEDS) 
                   'seconds recomputed'], out)
 
 # %% ../nbs/11_results.ipynb #b56b808d
-def prior_table(folder=None, name:str='gen_prior') -> Table:
+def prior_table(folder=None, name:str='gen_prior', min_seeds:int=MIN_SEEDS) -> Table:
     "The prior screen (`benchmarks/gen_prior.py`): per variant, its seeds, ε, trained weights, fit seconds, val scores."
     rows = read_rows(name, folder)
     keys = list(dict.fromkeys((r['private'], r['variant']) for r in rows))
-    out = []
+    out, few = [], []
     for k in keys:
         rs = [r for r in rows if (r['private'], r['variant']) == k]
+        if len(rs) < min_seeds:  # tried, not a result: named under the table
+            few.append(f"{k[1]} on {k[0]} (seed {', '.join(str(r['seed']) for r in rs)}: val AUROC "
+                       f"{mean_sd([r['val_auroc'] for r in rs])})"); continue
         col = lambda c, fmt='.3f': mean_sd([r.get(c) for r in rs], fmt)
         out.append([*k, rs[0]['public'] or '–', ', '.join(str(r['seed']) for r in rs),
                     col('epsilon', '.2f') if any(r['epsilon'] for r in rs) else '∞', rs[0]['trained'] or 'all',
                     col('val_balanced_accuracy'), col('val_auroc'), col('fit_seconds', '.0f'),
                     ', '.join(dict.fromkeys(r['machine'] for r in rs))])
     return Table(['private set', 'variant', 'prior', 'seeds', 'ε', 'trained weights', 'val balanced acc.',
-                  'val AUROC', 'fit seconds', 'machine'], out)
+                  'val AUROC', 'fit seconds', 'machine'], out,
+                 f"Fewer than {min_seeds} seeds, tried and not a result: {'; '.join(few)}." if few else '')
 
 # %% ../nbs/11_results.ipynb #21c64b4c
 def defence_summary(dataset:str, defence:str, folder=None, name:str='defences',
