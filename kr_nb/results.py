@@ -355,7 +355,8 @@ def defence_summary(dataset:str, defence:str, folder=None, name:str='defences',
         if not rs: continue
         ex = ', '.join(f"{r['mia_auc'] - r['control_auc']:+.3f}" for r in rs)
         gen = [max(r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')) for r in rs]
-        out.append(f"{label} seeds {', '.join(str(r['seed']) for r in rs)}: Student {mean_sd([r['accuracy'] for r in rs], '.2f', 100)} %, "
+        acc = mean_sd([r['accuracy'] for r in rs], '.2f', 100)
+        out.append(f"{label} seeds {', '.join(str(r['seed']) for r in rs)}: Student {acc} %, "
                    f"Student − Teacher {mean_sd([r['gap_points'] for r in rs], '.2f')} points on test "
                    f"({mean_sd([r['val_gap_points'] for r in rs], '.2f')} on val); headline AUC minus control {ex}, "
                    f"inside the control's interval at {sum(map(_inside, rs))}/{len(rs)}; TPR @ 1 % "
