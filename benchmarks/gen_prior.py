@@ -43,10 +43,12 @@ def prior(public:str, runs:Path, fields:dict) -> Path:
         print(f"prior on {public} ({len(tr)} images): {time.time() - t:.0f} s", flush=True)
     return out/'generator'
 
-def screen(private:str, variant:str, kw:dict, seed:int, runs:Path, n_per_class:int=100) -> dict:
-    "Fit one variant on seed `seed`'s members, score its settings on val; the row."
-    sp = load_data(private); man = run_manifest(RunConfig(data=private, seed=seed), sp.train)
-    mem = sp.train.subset(man.members)
+def members(sp, private:str, seed:int):
+    "The members a `kr_nb run --seed seed` of the private set trains on."
+    return sp.train.subset(run_manifest(RunConfig(data=private, seed=seed), sp.train).members)
+
+def screen(sp, mem, private:str, variant:str, kw:dict, seed:int, runs:Path, n_per_class:int=100) -> dict:
+    "Fit one variant on seed `seed`'s members `mem` of the private splits `sp`, score its settings on val; the row."
     cfg = replace(for_data(KRConfig(device='cpu'), mem), seed=seed, **kw)
     t = time.time(); g = KRGenerator(cfg, sp.classes).fit(mem, runs/Path(private).stem/variant/f'seed{seed}', quiet=True)
     fit_s = time.time() - t
@@ -79,12 +81,13 @@ if __name__ == '__main__':
     runs = Path(a.runs); p = str(prior(a.public, runs, pf)) if any('PRIOR' in vs[t].values() for t in vs) else ''
     csv_path = Path(a.out)/'gen_prior.csv'
     done = {(r['variant'], r['seed'], r['config']) for r in read_rows('gen_prior', a.out)} if csv_path.exists() else set()
-    rows = []
+    rows, sp = [], load_data(a.private)  # read once
     for s in map(int, a.seeds.split(',')):
+        mem = members(sp, a.private, s)
         for tag, raw in vs.items():
             conf = json.dumps(raw, sort_keys=True)  # as given: PRIOR, not this machine's path
             if (tag, s, conf) in done: print(f"{tag} seed {s}: in {csv_path}, kept"); continue
-            r = screen(a.private, tag, {k: (p if x == 'PRIOR' else x) for k, x in raw.items()}, s, runs, a.n_per_class)
+            r = screen(sp, mem, a.private, tag, {k: (p if x == 'PRIOR' else x) for k, x in raw.items()}, s, runs, a.n_per_class)
             rows.append({'public': Path(a.public).stem if 'init' in raw else '', 'private': Path(a.private).stem, **r, 'config': conf,
                          'commit': commit(), 'machine': machine()})
             print(json.dumps({k: r[k] for k in ('variant', 'seed', 'fit_seconds', 'epsilon', 'val_balanced_accuracy', 'val_auroc')}), flush=True)

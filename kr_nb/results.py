@@ -251,18 +251,21 @@ def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', 
 
 
 # %% ../nbs/11_results.ipynb #4ca263bd
+def _gen_max(r:dict):
+    "The generator's strongest attack AUC of a `defences.csv` row (None when it has none)."
+    return max((r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
+                if isinstance(r.get(c), (int, float))), default=None)
+
 def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
     "One row per run on `seeds`: the Teacher, the Student's gaps to it (test, val), its AUC against its control's."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
     rows.sort(key=lambda r: (_ds_order(r['dataset']), _gen(r), _plain_first(r['defence']), r['seed']))
     f = lambda v, fmt='.3f', scale=1.: '–' if not isinstance(v, (int, float)) else f"{v * scale:{fmt}}"
-    gen = lambda r: max((r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
-                         if isinstance(r.get(c), (int, float))), default=None)
     out = [[r['dataset'], _gen(r), r['defence'], r['seed'], f(r.get('teacher_accuracy'), '.2f', 100),
             f(r.get('teacher_val_accuracy'), '.2f', 100), f(r.get('gap_points'), '+.2f'),
             f(r.get('val_gap_points'), '+.2f'), f(r['mia_auc']), f"{f(r['control_lo'])}–{f(r['control_hi'])}",
             f(r['mia_auc'] - r['control_auc'], '+.3f'), 'yes' if _inside(r) else 'no', f(r.get('tpr_1pct')),
-            f(gen(r)), f(r.get('ssim_nearest_member'))] for r in rows]
+            f(_gen_max(r)), f(r.get('ssim_nearest_member'))] for r in rows]
     return Table(['dataset', 'plain generator', 'defence', 'seed', 'Teacher test (%)', 'Teacher val (%)',
                   'Student − Teacher, test (pts)', 'val (pts)', 'MIA AUC', 'control interval', 'excess over control',
                   'inside', 'TPR @ 1 %', "generator's strongest attack", 'SSIM to nearest member'], out)
@@ -354,7 +357,7 @@ def defence_summary(dataset:str, defence:str, folder=None, name:str='defences',
         rs = sorted((r for r in rows if r['seed'] in seeds), key=lambda r: r['seed'])
         if not rs: continue
         ex = ', '.join(f"{r['mia_auc'] - r['control_auc']:+.3f}" for r in rs)
-        gen = [max(r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')) for r in rs]
+        gen = [_gen_max(r) for r in rs]
         acc = mean_sd([r['accuracy'] for r in rs], '.2f', 100)
         out.append(f"{label} seeds {', '.join(str(r['seed']) for r in rs)}: Student {acc} %, "
                    f"Student − Teacher {mean_sd([r['gap_points'] for r in rs], '.2f')} points on test "
