@@ -5,6 +5,7 @@
 # %% ../nbs/11_results.ipynb #673f95ef
 from __future__ import annotations
 import csv, math
+from statistics import NormalDist
 from pathlib import Path
 import numpy as np
 import kr_nb
@@ -13,9 +14,9 @@ from .core import *
 # %% auto #0
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
-           'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'channel_table',
-           'dp_generator_table', 'prior_table', 'defence_summary', 'speed_table', 'stage_table', 'default_run_table',
-           'tuning_result', 'chosen_table']
+           'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'pooled_excess',
+           'excess_table', 'channel_table', 'dp_generator_table', 'prior_table', 'defence_summary', 'speed_table',
+           'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -172,17 +173,18 @@ def _base(r:dict) -> tuple:
     return r['seed'], r.get('teacher_mia_auc'), _gen(r)
 
 def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
-                   worst_cost:float=1.5, plain_gen:str|None=None) -> dict:
-    "The selection seeds' pick over the `plain_gen` plain runs: within `mean_cost` val points, the most excess AUC off."
+                   worst_cost:float=1.5, plain_gen:str|None=None, base:str='none') -> dict:
+    "The selection seeds' pick over the `base` runs: within `mean_cost` val points, the most excess AUC off."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     gens = sorted({_gen(r) for r in rows})
     if plain_gen is None and len(gens) > 1:
         raise KrError(f"{name}: {dataset}'s plain runs trained their generators at {', '.join(gens)}: "
                       "name one (plain_gen)")
     rows = [r for r in rows if plain_gen in (None, _gen(r))]  # defences are compared on top of one default
-    plain = {_base(r): r for r in rows if r['defence'] == 'none'}  # a seed run on two machines: two plain runs
+    plain = {_base(r): r for r in rows if r['defence'] == base}  # a seed run on two machines: two plain runs
     if any(s not in {b[0] for b in plain} for s in seeds):
-        raise KrError(f"{name}: {dataset} has no plain run on every selection seed {list(seeds)}")
+        raise KrError(f"{name}: {dataset} has no {'plain' if base == 'none' else base} run on every selection seed "
+                      f"{list(seeds)}")
     if not all(isinstance(r.get('val_accuracy'), (int, float)) for r in rows):
         raise KrError(f"{name}: rows without val_accuracy: summarise again (benchmarks/defences.py --summarise_only)")
     out = {}
@@ -197,21 +199,22 @@ def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTIO
                    'excess_change': float(np.mean(per(lambda p, r: ex(r) - ex(p))))}  # against its own plain runs
         out[de]['eligible'] = out[de]['val_cost'] <= mean_cost and out[de]['worst_val_cost'] <= worst_cost
     ok = [de for de, v in out.items() if v['eligible'] and v['excess_change'] < 0]
-    return {'chosen': min(ok, key=lambda de: out[de]['excess_change']) if ok else 'none', 'settings': out}
+    return {'chosen': min(ok, key=lambda de: out[de]['excess_change']) if ok else base, 'settings': out}
 
-def choice_table(folder=None, name:str='defences') -> Table:
-    "`choose_defence` for every dataset of `name`: each candidate's val cost, its excess AUC, and the pick."
+def choice_table(folder=None, name:str='defences', base:str='none') -> Table:
+    "`choose_defence` for every dataset of `name` with `base` runs: each candidate's val cost, excess AUC, the pick."
     out, notes = [], []
-    for ds, g in dict.fromkeys((r['dataset'], _gen(r)) for r in read_rows(name, folder)):
-        try: ch = choose_defence(ds, folder, name, plain_gen=g)
+    rows = read_rows(name, folder)
+    for ds, g in dict.fromkeys((r['dataset'], _gen(r)) for r in rows if base == 'none' or r['defence'] == base):
+        try: ch = choose_defence(ds, folder, name, plain_gen=g, base=base)
         except KrError as e: notes.append(str(e)); continue
-        for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0])):
+        for de, v in sorted(ch['settings'].items(), key=lambda kv: (kv[0] != base, kv[0])):
             out.append([ds, g, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}",
                         f"{v['excess_auc']:+.3f}", f"{v['excess_change']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
     return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)',
                   'Student AUC − control',
-                  'change vs plain', 'within the mark', 'pick'], out, ' '.join(notes))
+                  f"change vs {'plain' if base == 'none' else base}", 'within the mark', 'pick'], out, ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #8b4d4471
 class Prose(str):
@@ -270,6 +273,32 @@ def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
                   'Student − Teacher, test (pts)', 'val (pts)', 'MIA AUC', 'control interval', 'excess over control',
                   'inside', 'TPR @ 1 %', "generator's strongest attack", 'SSIM to nearest member'], out)
 
+
+# %% ../nbs/11_results.ipynb #a8ac833d
+def pooled_excess(rows:list) -> dict:
+    "Student − control AUC over `rows` (a seed each): mean, 95 % interval, a leak-free Student's chance of all inside."
+    z = NormalDist().inv_cdf(.975)
+    se = lambda lo, hi: (hi - lo) / (2 * z)  # a 95 % interval's standard error, read as normal
+    ex = [r['mia_auc'] - r['control_auc'] for r in rows]
+    sd = [float(np.hypot(se(r['mia_auc_lo'], r['mia_auc_hi']), se(r['control_lo'], r['control_hi']))) for r in rows]
+    m, s = float(np.mean(ex)), float(np.sqrt(np.sum(np.square(sd)))) / len(rows)
+    p = np.prod([2 * NormalDist().cdf((r['control_hi'] - r['control_lo']) / 2 / d) - 1 for r, d in zip(rows, sd)])
+    return {'n': len(rows), 'excess': m, 'ci': (m - z * s, m + z * s), 'inside': sum(map(_inside, rows)),
+            'p_all_inside_if_no_leak': float(p)}
+
+def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:int=MIN_SEEDS) -> Table:
+    "`pooled_excess` per dataset, plain generator and defence with a run on `min_seeds` or more of `seeds`."
+    rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
+    out = []
+    for k in sorted({(r['dataset'], _gen(r), r['defence']) for r in rows},
+                    key=lambda k: (_ds_order(k[0]), k[1], _plain_first(k[2]))):
+        rs = [r for r in rows if (r['dataset'], _gen(r), r['defence']) == k]
+        if len({r['seed'] for r in rs}) < min_seeds: continue
+        v = pooled_excess(rs)
+        out.append([*k, v['n'], f"{v['excess']:+.3f}", f"{v['ci'][0]:+.3f} to {v['ci'][1]:+.3f}",
+                    f"{v['inside']}/{v['n']}", f"{v['p_all_inside_if_no_leak']:.2f}"])
+    return Table(['dataset', 'plain generator', 'defence', 'runs', 'Student − control AUC, pooled', '95 % interval',
+                  'inside', 'chance all inside with no leak'], out)
 
 # %% ../nbs/11_results.ipynb #6747c8b6
 CHANNELS = {'student': 'GKD Student (images and labels)',
