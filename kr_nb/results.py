@@ -287,17 +287,18 @@ def pooled_excess(rows:list) -> dict:
             'p_all_inside_if_no_leak': float(p)}
 
 def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:int=MIN_SEEDS) -> Table:
-    "`pooled_excess` per dataset, plain generator and defence with a run on `min_seeds` or more of `seeds`."
+    "`pooled_excess` per dataset, plain generator, defence and machine with runs on `min_seeds` or more of `seeds`."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
+    key = lambda r: (r['dataset'], _gen(r), r['defence'], r.get('machine') or '')  # a seed twice: two machines' runs
     out = []
-    for k in sorted({(r['dataset'], _gen(r), r['defence']) for r in rows},
-                    key=lambda k: (_ds_order(k[0]), k[1], _plain_first(k[2]))):
-        rs = [r for r in rows if (r['dataset'], _gen(r), r['defence']) == k]
+    for k in sorted(set(map(key, rows)), key=lambda k: (_ds_order(k[0]), k[1], _plain_first(k[2]), k[3])):
+        rs = [r for r in rows if key(r) == k]
         if len({r['seed'] for r in rs}) < min_seeds: continue
         v = pooled_excess(rs)
         out.append([*k, v['n'], f"{v['excess']:+.3f}", f"{v['ci'][0]:+.3f} to {v['ci'][1]:+.3f}",
                     f"{v['inside']}/{v['n']}", f"{v['p_all_inside_if_no_leak']:.2f}"])
-    return Table(['dataset', 'plain generator', 'defence', 'runs', 'Student − control AUC, pooled', '95 % interval',
+    return Table(['dataset', 'plain generator', 'defence', 'machine', 'runs', 'Student − control AUC, pooled',
+                  '95 % interval',
                   'inside', 'chance all inside with no leak'], out)
 
 # %% ../nbs/11_results.ipynb #6747c8b6

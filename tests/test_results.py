@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
                            choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
-                           Table, fresh_summary, seed_table, prior_table, defence_summary)
+                           Table, fresh_summary, seed_table, prior_table, defence_summary, excess_table)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -38,7 +38,7 @@ def test_results_page_is_the_files():
            stage_table().md, chosen_table().md]
     if (RESULTS/'defences.csv').exists(): now += [defence_table().md, choice_table().md]
     if (RESULTS/'defences.csv').exists() and any(r['seed'] in FRESH_SEEDS for r in read_rows('defences')):
-        now += [defence_table(seeds=FRESH_SEEDS).md, seed_table().md]
+        now += [defence_table(seeds=FRESH_SEEDS).md, seed_table().md, excess_table().md]
     if (RESULTS/'fresh_seeds.csv').exists(): now += [headline_table(name='fresh_seeds').md, str(fresh_summary())]
     if (RESULTS/'default_run.csv').exists(): now.append(default_run_table().md)
     if (RESULTS/'channels.csv').exists(): now.append(channel_table().md)
@@ -47,6 +47,8 @@ def test_results_page_is_the_files():
     if (RESULTS/'gen_prior.csv').exists(): now.append(prior_table().md)
     if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'prior8' for r in read_rows('defences')):
         now.append(str(defence_summary('breastmnist', 'prior8')))
+    if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'p8t4' for r in read_rows('defences')):
+        now += [choice_table(base='prior8').md, *(str(defence_summary('breastmnist', d)) for d in ('p8ho4', 'p8t4'))]
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
     assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
 
