@@ -47,6 +47,8 @@ def test_results_page_is_the_files():
     if (RESULTS/'gen_prior.csv').exists(): now.append(prior_table().md)
     if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'prior8' for r in read_rows('defences')):
         now.append(str(defence_summary('breastmnist', 'prior8')))
+    if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'scratch8' for r in read_rows('defences')):
+        now.append(str(defence_summary('breastmnist', 'scratch8')))
     if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'p8t4' for r in read_rows('defences')):
         now += [choice_table(base='prior8').md, *(str(defence_summary('breastmnist', d)) for d in ('p8ho4', 'p8t4'))]
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
