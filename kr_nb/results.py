@@ -277,6 +277,9 @@ def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
 # %% ../nbs/11_results.ipynb #a8ac833d
 def pooled_excess(rows:list) -> dict:
     "Student − control AUC over `rows` (a seed each): mean, 95 % interval, a leak-free Student's chance of all inside."
+    need = ('mia_auc', 'mia_auc_lo', 'mia_auc_hi', 'control_auc', 'control_lo', 'control_hi')
+    if not rows or not all(isinstance(r.get(c), (int, float)) for r in rows for c in need):
+        raise KrError(f"pooled_excess: needs one or more rows with {', '.join(need)}")
     z = NormalDist().inv_cdf(.975)
     se = lambda lo, hi: (hi - lo) / (2 * z)  # a 95 % interval's standard error, read as normal
     ex = [r['mia_auc'] - r['control_auc'] for r in rows]
