@@ -117,7 +117,7 @@ def attack_table(name:str, by:tuple, folder=None, cols:tuple=('auc', 'tpr_1pct')
 # %% ../nbs/11_results.ipynb #504b0412
 SELECTION_SEEDS, FRESH_SEEDS = (0, 1, 2), (3, 4, 5)  # defences are chosen on the first, reported on the second
 
-def _plain_first(defence:str) -> tuple: return (defence != 'none', defence)  # the order defence settings are shown in
+def _plain_first(defence:str, first:str='none') -> tuple: return (defence != first, defence)  # the order shown
 def _gen(r:dict) -> str: return r.get('plain_gen') or ''  # the size the plain run's generator trained at ('8 px')
 def _inside(r:dict) -> bool: return r['control_lo'] <= r['mia_auc'] <= r['control_hi']  # within the control's interval
 
@@ -208,7 +208,7 @@ def choice_table(folder=None, name:str='defences', base:str='none') -> Table:
     for ds, g in dict.fromkeys((r['dataset'], _gen(r)) for r in rows if base == 'none' or r['defence'] == base):
         try: ch = choose_defence(ds, folder, name, plain_gen=g, base=base)
         except KrError as e: notes.append(str(e)); continue
-        for de, v in sorted(ch['settings'].items(), key=lambda kv: (kv[0] != base, kv[0])):
+        for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0], base)):
             out.append([ds, g, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}",
                         f"{v['excess_auc']:+.3f}", f"{v['excess_change']:+.3f}",
                         'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
