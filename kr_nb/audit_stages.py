@@ -73,15 +73,16 @@ def audit_stage(run:Run, name:str, splits:DataSplits, man:MembershipManifest, mo
 
 # %% ../nbs/09c_audit_stages.ipynb #096b1530
 def audit_summary(audits:dict, cfg:MIAConfig, extra:dict|None=None) -> dict:
-    "Rows of the audit table: each target, its control and its leave-one-out pooled audit; the protocol and headline attack."
+    "The audit table's rows (each target, its control, its leave-one-out audit), paired excesses, protocol, headline."
     rows = {}
     for n, a in audits.items():
         rows[n] = a['metrics']
         if a.get('control'): rows[f'{n} (control)'] = a['control']
         if a.get('loo'): rows[f'{n} (leave-one-out, {next(iter(a["loo"].values()))["n_models"]} models)'] = a['loo']
     studies = {n: a['study'] | {'rmia_a': a.get('rmia', {}).get('a')} for n, a in audits.items() if a.get('study')}
+    excess = {n: a['excess'] for n, a in audits.items() if a.get('excess')}  # target − control, paired over the images
     return {'protocol': cfg.protocol, 'headline': cfg.headline, 'n_shadows': cfg.n_shadows, 'student_shadows': cfg.student_shadows,
-            'rows': rows, 'studies': studies, **(extra or {})}
+            'rows': rows, 'studies': studies, **({'excess': excess} if excess else {}), **(extra or {})}
 
 # %% ../nbs/09c_audit_stages.ipynb #72c92d30
 def stage_mia(run:Run, splits:DataSplits, man:MembershipManifest, targets:dict, cfg:MIAConfig) -> dict:

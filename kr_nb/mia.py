@@ -20,10 +20,10 @@ from . import distributed as dist
 
 # %% auto #0
 __all__ = ['FPRS', 'EPS_FPRS', 'ATTACKS', 'ONLINE', 'HEADLINES', 'STUDENT_SHADOWS', 'SD_FLOOR', 'RMIA_A', 'STUDIED', 'tpr_at_fpr',
-           'bootstrap_auc', 'clopper_pearson', 'epsilon_lower_bound', 'attack_metrics', 'tpr_label', 'phi', 'shift',
-           'query_logits', 'MIAConfig', 'ShadowSet', 'shadow_recipe', 'shadow_plan', 'train_shadows', 'shokri_attack',
-           'equal_counts', 'lira', 'lira_pool', 'rmia', 'rmia_choose_a', 'population', 'Attacker', 'pseudo_targets',
-           'power_study', 'audit', 'loo_audit', 'train_control', 'plot_roc']
+           'resamples', 'bootstrap_auc', 'clopper_pearson', 'epsilon_lower_bound', 'attack_metrics', 'tpr_label',
+           'paired_auc_gap', 'phi', 'shift', 'query_logits', 'MIAConfig', 'ShadowSet', 'shadow_recipe', 'shadow_plan',
+           'train_shadows', 'shokri_attack', 'equal_counts', 'lira', 'lira_pool', 'rmia', 'rmia_choose_a', 'population',
+           'Attacker', 'pseudo_targets', 'power_study', 'audit', 'loo_audit', 'train_control', 'plot_roc']
 
 # %% ../nbs/08_mia.ipynb #83f67397
 FPRS = {'1pct': 0.01, '0.1pct': 0.001}
@@ -33,11 +33,20 @@ def tpr_at_fpr(fpr:np.ndarray, tpr:np.ndarray, target:float) -> float:
     ok = fpr <= target + 1e-12
     return float(tpr[ok].max()) if ok.any() else 0.
 
+def resamples(y:np.ndarray, n_boot:int=200, seed:int=0) -> np.ndarray:
+    "Indices of `n_boot` bootstrap resamples (n_boot × n): the members, then the non-members, drawn with replacement."
+    rng = np.random.default_rng(seed); y = np.asarray(y, bool); mi, ni = np.flatnonzero(y), np.flatnonzero(~y)
+    return np.stack([np.r_[rng.choice(mi, len(mi)), rng.choice(ni, len(ni))] for _ in range(n_boot)])
+
+def _rank_auc(s:np.ndarray, n_mem:int) -> np.ndarray:
+    "ROC AUC of each row of `s` (members first) from average ranks (Mann–Whitney: ties count one half, as in the ROC)."
+    r = rankdata(s, axis=1); n_non = s.shape[1] - n_mem
+    return (r[:, :n_mem].sum(1) - n_mem * (n_mem + 1) / 2) / (n_mem * n_non)
+
 def bootstrap_auc(s:np.ndarray, y:np.ndarray, n_boot:int=200, seed:int=0) -> np.ndarray:
-    "ROC AUCs of `n_boot` resamples (members and non-members each drawn with replacement), all at once from average ranks (Mann–Whitney: ties count one half, as in the ROC area)."
-    rng = np.random.default_rng(seed); mi, ni = np.flatnonzero(y), np.flatnonzero(~y)
-    r = rankdata(np.stack([np.r_[s[rng.choice(mi, len(mi))], s[rng.choice(ni, len(ni))]] for _ in range(n_boot)]), axis=1)
-    return (r[:, :len(mi)].sum(1) - len(mi) * (len(mi) + 1) / 2) / (len(mi) * len(ni))
+    "ROC AUCs of `n_boot` resamples (members and non-members each drawn with replacement), all at once from ranks."
+    y = np.asarray(y, bool)
+    return _rank_auc(np.asarray(s)[resamples(y, n_boot, seed)], int(y.sum()))
 
 
 def clopper_pearson(k:int, n:int, alpha:float=0.05) -> list:
@@ -66,11 +75,16 @@ def epsilon_lower_bound(fpr, tpr, n_mem:int, n_non:int, delta:float=1e-5, alpha:
             if num > 0 and den > 0: best = max(best, float(np.log(num / den)))
     return best
 
+def _finite(scores) -> np.ndarray:
+    "Scores as floats, NaN read as the lowest finite score and ±inf as ±1e30 (an attack that could not score an image)."
+    s = np.asarray(scores, float)
+    if np.isfinite(s).all(): return s
+    return np.nan_to_num(s, nan=np.nanmin(s[np.isfinite(s)]) if np.isfinite(s).any() else 0., posinf=1e30, neginf=-1e30)
+
 def attack_metrics(scores, is_member, n_boot:int=200, seed:int=0) -> dict:
     "ROC AUC with a bootstrap 95 % interval, balanced accuracy, TPR at 1 % and 0.1 % FPR (false positives allowed, Clopper–Pearson intervals), ε lower bound."
-    s, y = np.asarray(scores, float), np.asarray(is_member, bool)
+    s, y = _finite(scores), np.asarray(is_member, bool)
     if y.all() or not y.any(): raise KrError("an audit needs both members and non-members")
-    if not np.isfinite(s).all(): s = np.nan_to_num(s, nan=np.nanmin(s[np.isfinite(s)]) if np.isfinite(s).any() else 0., posinf=1e30, neginf=-1e30)
     fpr, tpr, _ = roc_curve(y, s)
     boots = bootstrap_auc(s, y, n_boot, seed)
     n_non = int((~y).sum())
@@ -87,6 +101,19 @@ def tpr_label(r:dict, k:str='0.1pct') -> str:
     "How to name a TPR at fixed FPR in a report: with the false positives it allows, or as TPR at zero false positives."
     n = r[f'false_positives_allowed_at_{k}']
     return f"{r[f'tpr_at_{k}_fpr']:.4f} (0 FP)" if n == 0 else f"{r[f'tpr_at_{k}_fpr']:.4f} (≤{n} FP)"
+
+# %% ../nbs/08_mia.ipynb #d8031f6a
+def paired_auc_gap(scores, control_scores, is_member, n_boot:int=200, seed:int=0) -> dict:
+    "Target − control AUC on the same audited images: a paired bootstrap 95 % interval, the share of resamples ≤ 0."
+    s, c, y = _finite(scores), _finite(control_scores), np.asarray(is_member, bool)
+    if not len(s) == len(c) == len(y):
+        raise KrError(f"paired_auc_gap: {len(s)} target scores, {len(c)} control scores, {len(y)} labels")
+    if y.all() or not y.any(): raise KrError("an audit needs both members and non-members")
+    idx, n = resamples(y, n_boot, seed), int(y.sum())
+    g = _rank_auc(s[idx], n) - _rank_auc(c[idx], n)
+    return {'gap': float(roc_auc_score(y, s) - roc_auc_score(y, c)),
+            'gap_ci': [float(np.percentile(g, 2.5)), float(np.percentile(g, 97.5))], 'p_no_leak': float((g <= 0).mean()), 'n_boot': n_boot}
+
 
 # %% ../nbs/08_mia.ipynb #3560c0f8
 def phi(logits:np.ndarray, y:np.ndarray) -> np.ndarray:
@@ -437,7 +464,12 @@ def audit(target, splits:DataSplits, manifest:MembershipManifest, shadows:Shadow
     out = {'metrics': _metrics(scores, att.is_mem, canary, cfg), 'scores': {a: s.tolist() for a, s in scores.items()}, 'is_member': att.is_mem.tolist(),
            'n_shadows': len(shadows), 'protocol': manifest.protocol, 'headline': cfg.headline, 'canaries': att.ev[canary].tolist(),
            'rmia': {'a': att.a, 'a_auc': att.a_auc, 'n_population': sum(len(i) for _, i in att.pop)}, 'study': power_study(pseudo, cfg, manifest.protocol), **extra}
-    if control is not None: out['control'] = {a: attack_metrics(s, att.is_mem, cfg.n_boot, cfg.seed) for a, s in att.scores(control)[0].items()}
+    if control is not None:
+        cs = att.scores(control)[0]
+        out['control'] = {a: attack_metrics(s, att.is_mem, cfg.n_boot, cfg.seed) for a, s in cs.items()}
+        out['control_scores'] = {a: s.tolist() for a, s in cs.items()}
+        out['excess'] = {a: paired_auc_gap(scores[a], s, att.is_mem, cfg.n_boot, cfg.seed)  # target − control, paired
+                         for a, s in cs.items() if a in scores}
     if cfg.loo: out['loo'] = loo_audit(att, scores, pseudo)
     return out
 

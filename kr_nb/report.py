@@ -10,7 +10,7 @@ from .classifier import plot_confusion
 from .mia import tpr_label
 
 # %% auto #0
-__all__ = ['aop', 'table', 'audit_cells', 'headline', 'write_report']
+__all__ = ['aop', 'table', 'audit_cells', 'excess_line', 'headline', 'write_report']
 
 # %% ../nbs/09d_report.ipynb #e3678d32
 def aop(accuracy:float, auc:float) -> float:
@@ -39,6 +39,15 @@ def audit_cells(r:dict, acc:float|None=None) -> dict:
 
 def _acc(m:dict, row:str): return m['teacher']['accuracy'] if row == 'teacher' else m['student']['accuracy'] if row == 'student' else None
 
+# %% ../nbs/09d_report.ipynb #a5d4a187
+def excess_line(mi:dict) -> str:
+    "Each target's headline AUC minus its control's, paired over the same images (`paired_auc_gap`); '' without them."
+    h = mi['headline']; ex = {n: e[h] for n, e in mi.get('excess', {}).items() if h in e}
+    if not ex: return ''
+    each = [f"{n} {e['gap']:+.3f} [{e['gap_ci'][0]:+.3f}, {e['gap_ci'][1]:+.3f}], p {e['p_no_leak']:.3f}" for n, e in ex.items()]
+    return f"target − control AUC ({h}, paired over the images, 95 % CI; p: share of resamples ≤ 0): " + '; '.join(each)
+
+
 # %% ../nbs/09d_report.ipynb #7ba3124a
 def _model_rows(m:dict) -> list:
     "(name, metrics) of the Teacher and each Student variant."
@@ -59,6 +68,7 @@ def headline(m:dict) -> str:
         rows += [[f'generator: {a}'] + [audit_cells(r)[k] for k in cols] for a, r in mi.get('generator', {}).items()]
         lines += ['', f"membership inference: {mi['protocol']} protocol, {mi['n_shadows']} shadows, Student shadows "
                       f"'{mi['student_shadows']}'; headline attack {h}"] + table(['target'] + cols, rows, md=False)
+        if excess_line(mi): lines.append(excess_line(mi))
     lines.append(f"\ntotal {sum(m['timings'].values()):.0f} s  (" + ', '.join(f"{k} {v:.0f} s" for k, v in m['timings'].items()) + ')')
     return '\n'.join(lines)
 
@@ -132,6 +142,7 @@ def _md_mia(m:dict) -> list:
     rows = [[row, b(a)] + [audit_cells(r, _acc(m, row))[k] for k in cols] for row, att in mi['rows'].items() for a, r in att.items()]
     rows += [['generator', a] + [audit_cells(r)[k] for k in cols] for a, r in mi.get('generator', {}).items()]
     md += table(['target', 'attack'] + cols, rows)
+    if excess_line(mi): md += ['', excess_line(mi) + '.']
     for n, st in mi.get('studies', {}).items():
         md += ['', f"Power study on the {n}'s shadows alone ({st['n_pseudo_targets']} pseudo-targets, each attacked with the other "
                f"{st['n_references']}; RMIA offline a = {st['rmia_a']}): most powerful at 1 % FPR **{st['best']}**.", '']

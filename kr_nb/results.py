@@ -15,8 +15,8 @@ from .core import *
 __all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
            'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'pooled_excess',
-           'excess_table', 'channel_table', 'dp_generator_table', 'prior_table', 'defence_summary', 'speed_table',
-           'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
+           'excess_table', 'paired_table', 'channel_table', 'dp_generator_table', 'prior_table', 'defence_summary',
+           'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -303,6 +303,26 @@ def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:
     return Table(['dataset', 'plain generator', 'defence', 'machine', 'runs', 'Student − control AUC, pooled',
                   '95 % interval',
                   'inside', 'chance all inside with no leak'], out)
+
+# %% ../nbs/11_results.ipynb #db71d082
+def paired_table(folder=None, name:str='paired_excess', target:str='student', min_seeds:int=MIN_SEEDS) -> Table:
+    "By dataset, setting, seed group, machine: `target`'s paired excess over its control, seeds above 0, pooled."
+    rows = [r for r in read_rows(name, folder) if r['target'] == target]
+    group = lambda s: 'fresh' if s in FRESH_SEEDS else 'selection' if s in SELECTION_SEEDS else 'other'
+    key = lambda r: (r['dataset'], r['defence'], group(r['seed']), r.get('machine') or '')
+    z = NormalDist().inv_cdf(.975); out = []
+    order = lambda k: (_ds_order(k[0]), _plain_first(k[1]), k[2] != 'selection', k[3])
+    for k in sorted(set(map(key, rows)), key=order):
+        rs = sorted((r for r in rows if key(r) == k), key=lambda r: r['seed'])
+        if len({r['seed'] for r in rs}) < min_seeds: continue
+        ex = np.array([r['excess'] for r in rs])
+        se = np.array([(r['excess_hi'] - r['excess_lo']) / (2 * z) for r in rs])  # a 95 % interval's standard error
+        m, s = float(ex.mean()), float(np.sqrt(np.sum(se ** 2))) / len(rs)
+        each = '; '.join(f"{r['seed']}: {r['excess']:+.3f} [{r['excess_lo']:+.3f}, {r['excess_hi']:+.3f}]" for r in rs)
+        out.append([k[0], k[1], k[3], each, f"{sum(r['excess_lo'] > 0 for r in rs)}/{len(rs)}", f"{m:+.3f}",
+                    f"{m - z * s:+.3f} to {m + z * s:+.3f}"])
+    return Table(['dataset', 'defence', 'machine', 'seed: paired excess [95 % interval]', 'above 0',
+                  f'{target.capitalize()} − control AUC, pooled', '95 % interval'], out)
 
 # %% ../nbs/11_results.ipynb #6747c8b6
 CHANNELS = {'student': 'GKD Student (images and labels)',

@@ -221,3 +221,31 @@ def test_gen_prior_screens_variants_on_val_and_keeps_its_rows(tmp_path):
     assert r2.returncode == 0 and r2.stdout.count(', kept') == 2, r2.stdout  # finished variants are not run again
     bad = subprocess.run(list(map(str, cmd[:-2] + ['x={"trainable": "bias"}'])), capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "fine-tunes part of a prior" in bad.stderr.strip().splitlines()[-1], bad.stderr[-500:]
+
+def test_paired_excess_reads_a_run_or_reaudits_a_copy_of_an_older_one(tmp_path):
+    "paired_excess.py: a run's own paired test is read; a run audited before it existed is re-audited in a copy, untouched."
+    f = tiny_npz(tmp_path/'tiny.npz', n=60); run = tmp_path/'base'/'tiny'/'kr'/'seed0'
+    r = subprocess.run([kr_nb_exe(), 'run', '--data', str(f), '--seed', '0', *TINY.split(), '--n_canaries', '0', '--out', str(run),
+                        '--quiet'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    m = json.loads((run/'metrics.json').read_text()); mi = m['mia']; h = mi['headline']
+    for t in ('teacher', 'student'):  # the run's own paired test: the same AUCs as its table, an interval around the gap
+        e = mi['excess'][t][h]
+        assert e['gap'] == pytest.approx(mi['rows'][t][h]['auc'] - mi['rows'][f'{t} (control)'][h]['auc'])
+        assert e['gap_ci'][0] <= e['gap'] <= e['gap_ci'][1] and 0 <= e['p_no_leak'] <= 1
+    cmd = lambda out: list(map(str, [sys.executable, ROOT/'benchmarks'/'paired_excess.py', '--dataset', 'tiny', '--seeds', '0',
+                                     '--base', tmp_path/'base', '--scratch', tmp_path/'scratch', '--out', out]))
+    r = subprocess.run(cmd(tmp_path/'read'), capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    read = {x['target']: x for x in csv.DictReader(open(tmp_path/'read'/'paired_excess.csv'))}
+    assert set(read) == {'teacher', 'student'} and {x['reaudited'] for x in read.values()} == {'False'}
+    del m['mia']['excess']; old = json.dumps(m); (run/'metrics.json').write_text(old)  # as a run audited before the paired test
+    r = subprocess.run(cmd(tmp_path/'again'), capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    again = {x['target']: x for x in csv.DictReader(open(tmp_path/'again'/'paired_excess.csv'))}
+    for t, x in again.items():  # the same models, images and seed: the same AUCs and the same paired test
+        assert x['reaudited'] == 'True' and float(x['auc']) == pytest.approx(float(x['run_auc']))
+        assert float(x['excess']) == pytest.approx(float(read[t]['excess'])) and x['excess_lo'] == read[t]['excess_lo']
+    assert (run/'metrics.json').read_text() == old and (tmp_path/'scratch'/'tiny'/'none'/'seed0'/'metrics.json').exists()
+    r = subprocess.run(cmd(tmp_path/'x') + ['--tags', 'none,t4'], capture_output=True, text=True, timeout=60)
+    assert r.returncode and 'no finished run' in r.stderr and 't4' in r.stderr, r.stderr
