@@ -305,9 +305,11 @@ def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:
                   'inside', 'chance all inside with no leak'], out)
 
 # %% ../nbs/11_results.ipynb #db71d082
-def paired_table(folder=None, name:str='paired_excess', target:str='student', min_seeds:int=MIN_SEEDS) -> Table:
+def paired_table(folder=None, name:str='paired_excess', target:str='student', min_seeds:int=MIN_SEEDS,
+                 defences:tuple|None=None) -> Table:
     "By dataset, setting, seed group, machine: `target`'s paired excess over its control, seeds above 0, pooled."
-    rows = [r for r in read_rows(name, folder) if r['target'] == target]
+    mine = lambda r: r['target'] == target and (defences is None or r['defence'] in defences)
+    rows = list(filter(mine, read_rows(name, folder)))
     group = lambda s: 'fresh' if s in FRESH_SEEDS else 'selection' if s in SELECTION_SEEDS else 'other'
     key = lambda r: (r['dataset'], r['defence'], group(r['seed']), r.get('machine') or '')
     z = NormalDist().inv_cdf(.975); out = []
@@ -319,10 +321,11 @@ def paired_table(folder=None, name:str='paired_excess', target:str='student', mi
         se = np.array([(r['excess_hi'] - r['excess_lo']) / (2 * z) for r in rs])  # a 95 % interval's standard error
         m, s = float(ex.mean()), float(np.sqrt(np.sum(se ** 2))) / len(rs)
         each = '; '.join(f"{r['seed']}: {r['excess']:+.3f} [{r['excess_lo']:+.3f}, {r['excess_hi']:+.3f}]" for r in rs)
+        rho = [r['score_spearman'] for r in rs if isinstance(r.get('score_spearman'), float)]
         out.append([k[0], k[1], k[3], each, f"{sum(r['excess_lo'] > 0 for r in rs)}/{len(rs)}", f"{m:+.3f}",
-                    f"{m - z * s:+.3f} to {m + z * s:+.3f}"])
+                    f"{m - z * s:+.3f} to {m + z * s:+.3f}", f"{min(rho):+.2f} to {max(rho):+.2f}" if rho else '–'])
     return Table(['dataset', 'defence', 'machine', 'seed: paired excess [95 % interval]', 'above 0',
-                  f'{target.capitalize()} − control AUC, pooled', '95 % interval'], out)
+                  f'{target.capitalize()} − control AUC, pooled', '95 % interval', 'score correlation'], out)
 
 # %% ../nbs/11_results.ipynb #6747c8b6
 CHANNELS = {'student': 'GKD Student (images and labels)',

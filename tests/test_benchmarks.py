@@ -246,6 +246,12 @@ def test_paired_excess_reads_a_run_or_reaudits_a_copy_of_an_older_one(tmp_path):
     for t, x in again.items():  # the same models, images and seed: the same AUCs and the same paired test
         assert x['reaudited'] == 'True' and float(x['auc']) == pytest.approx(float(x['run_auc']))
         assert float(x['excess']) == pytest.approx(float(read[t]['excess'])) and x['excess_lo'] == read[t]['excess_lo']
-    assert (run/'metrics.json').read_text() == old and (tmp_path/'scratch'/'tiny'/'none'/'seed0'/'metrics.json').exists()
+        assert -1 <= float(x['score_spearman']) <= 1 and x['score_spearman'] == read[t]['score_spearman']
+    copy = tmp_path/'scratch'/'tiny'/'none'/'seed0'
+    assert (run/'metrics.json').read_text() == old and (copy/'metrics.json').exists()
+    stamp = (copy/'metrics.json').stat().st_mtime_ns
+    r = subprocess.run(cmd(tmp_path/'cached'), capture_output=True, text=True, timeout=600)  # the finished copy is read
+    assert r.returncode == 0 and (copy/'metrics.json').stat().st_mtime_ns == stamp, r.stderr[-2000:]
+    assert (tmp_path/'cached'/'paired_excess.csv').read_text() == (tmp_path/'again'/'paired_excess.csv').read_text()
     r = subprocess.run(cmd(tmp_path/'x') + ['--tags', 'none,t4'], capture_output=True, text=True, timeout=60)
     assert r.returncode and 'no finished run' in r.stderr and 't4' in r.stderr, r.stderr

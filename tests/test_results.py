@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
                            choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
-                           Table, fresh_summary, seed_table, prior_table, defence_summary, excess_table)
+                           Table, fresh_summary, seed_table, prior_table, defence_summary, excess_table,
+                           paired_table)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -51,6 +52,7 @@ def test_results_page_is_the_files():
         now.append(str(defence_summary('breastmnist', 'scratch8')))
     if (RESULTS/'defences.csv').exists() and any(r['defence'] == 'p8t4' for r in read_rows('defences')):
         now += [choice_table(base='prior8').md, *(str(defence_summary('breastmnist', d)) for d in ('p8ho4', 'p8t4'))]
+    if (RESULTS/'paired_excess.csv').exists(): now += [paired_table().md, paired_table(target="teacher", defences=("none",)).md]
     shown = _page_tables(ROOT/'nbs'/'11_results.ipynb')
     assert shown and all(t in now for t in shown), [t[:200] for t in shown if t not in now]
 
