@@ -275,18 +275,23 @@ def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
 
 
 # %% ../nbs/11_results.ipynb #a8ac833d
+_Z = NormalDist().inv_cdf(.975)
+def _se(lo:float, hi:float) -> float: return (hi - lo) / (2 * _Z)  # a 95 % interval's standard error, read as normal
+def _pool(ex, se) -> tuple:
+    "Mean of independent per-seed estimates `ex` (standard errors `se`) and its 95 % interval."
+    m, s = float(np.mean(ex)), float(np.sqrt(np.sum(np.square(se)))) / len(ex)
+    return m, (m - _Z * s, m + _Z * s)
+
 def pooled_excess(rows:list) -> dict:
     "Student − control AUC over `rows` (a seed each): mean, 95 % interval, a leak-free Student's chance of all inside."
     need = ('mia_auc', 'mia_auc_lo', 'mia_auc_hi', 'control_auc', 'control_lo', 'control_hi')
     if not rows or not all(isinstance(r.get(c), (int, float)) for r in rows for c in need):
         raise KrError(f"pooled_excess: needs one or more rows with {', '.join(need)}")
-    z = NormalDist().inv_cdf(.975)
-    se = lambda lo, hi: (hi - lo) / (2 * z)  # a 95 % interval's standard error, read as normal
     ex = [r['mia_auc'] - r['control_auc'] for r in rows]
-    sd = [float(np.hypot(se(r['mia_auc_lo'], r['mia_auc_hi']), se(r['control_lo'], r['control_hi']))) for r in rows]
-    m, s = float(np.mean(ex)), float(np.sqrt(np.sum(np.square(sd)))) / len(rows)
+    sd = [float(np.hypot(_se(r['mia_auc_lo'], r['mia_auc_hi']), _se(r['control_lo'], r['control_hi']))) for r in rows]
+    m, ci = _pool(ex, sd)
     p = np.prod([2 * NormalDist().cdf((r['control_hi'] - r['control_lo']) / 2 / d) - 1 for r, d in zip(rows, sd)])
-    return {'n': len(rows), 'excess': m, 'ci': (m - z * s, m + z * s), 'inside': sum(map(_inside, rows)),
+    return {'n': len(rows), 'excess': m, 'ci': ci, 'inside': sum(map(_inside, rows)),
             'p_all_inside_if_no_leak': float(p)}
 
 def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:int=MIN_SEEDS) -> Table:
@@ -312,18 +317,16 @@ def paired_table(folder=None, name:str='paired_excess', target:str='student', mi
     rows = list(filter(mine, read_rows(name, folder)))
     group = lambda s: 'fresh' if s in FRESH_SEEDS else 'selection' if s in SELECTION_SEEDS else 'other'
     key = lambda r: (r['dataset'], r['defence'], group(r['seed']), r.get('machine') or '')
-    z = NormalDist().inv_cdf(.975); out = []
+    out = []
     order = lambda k: (_ds_order(k[0]), _plain_first(k[1]), k[2] != 'selection', k[3])
     for k in sorted(set(map(key, rows)), key=order):
         rs = sorted((r for r in rows if key(r) == k), key=lambda r: r['seed'])
         if len({r['seed'] for r in rs}) < min_seeds: continue
-        ex = np.array([r['excess'] for r in rs])
-        se = np.array([(r['excess_hi'] - r['excess_lo']) / (2 * z) for r in rs])  # a 95 % interval's standard error
-        m, s = float(ex.mean()), float(np.sqrt(np.sum(se ** 2))) / len(rs)
+        m, ci = _pool([r['excess'] for r in rs], [_se(r['excess_lo'], r['excess_hi']) for r in rs])
         each = '; '.join(f"{r['seed']}: {r['excess']:+.3f} [{r['excess_lo']:+.3f}, {r['excess_hi']:+.3f}]" for r in rs)
         rho = [r['score_spearman'] for r in rs if isinstance(r.get('score_spearman'), float)]
         out.append([k[0], k[1], k[3], each, f"{sum(r['excess_lo'] > 0 for r in rs)}/{len(rs)}", f"{m:+.3f}",
-                    f"{m - z * s:+.3f} to {m + z * s:+.3f}", f"{min(rho):+.2f} to {max(rho):+.2f}" if rho else '–'])
+                    f"{ci[0]:+.3f} to {ci[1]:+.3f}", f"{min(rho):+.2f} to {max(rho):+.2f}" if rho else '–'])
     return Table(['dataset', 'defence', 'machine', 'seed: paired excess [95 % interval]', 'above 0',
                   f'{target.capitalize()} − control AUC, pooled', '95 % interval', 'score correlation'], out)
 
