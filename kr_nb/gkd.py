@@ -16,7 +16,7 @@ from .classifier import *
 from .generator import synthetic_like, synthetic_counts
 
 # %% auto #0
-__all__ = ['VARIANTS', 'HOLDOUT_BY', 'DistillLoss', 'cap_margin', 'margins', 'SoftTargets', 'SyntheticData',
+__all__ = ['VARIANTS', 'HOLDOUT_BY', 'DistillLoss', 'cap_margin', 'margins', 'SoftTargets', 'SyntheticData', 'MixImages',
            'regenerating_source', 'pool_source', 'GKDConfig', 'n_periods', 'student_epochs', 'train_student',
            'sets_seen', 'gkd_key', 'partitions', 'teacher_parts', 'TeacherEnsemble', 'train_ensemble',
            'HeldOutTeachers', 'n_teachers', 'labeller']
@@ -94,6 +94,21 @@ class SyntheticData(Callback):
     def after_fit(self):
         if self._pool: self._pool.shutdown(wait=True); self._pool = None
 
+# %% ../nbs/07_gkd.ipynb #58e65938
+class MixImages(Callback):
+    "MixUp of a training batch's images with weights from Beta(α, α); the Teacher then labels the mixed images."
+    order = 8  # after augmentation, before `SoftTargets` labels the batch
+    def __init__(self, alpha:float, seed:int=0):
+        if not alpha > 0: raise KrError(f"mixup α must be > 0, got {alpha}")
+        self.alpha, self.rng = alpha, np.random.default_rng(seed)
+    def before_batch(self):
+        if not self.training: return
+        x = self.xb[0]; n = len(x); lam = self.rng.beta(self.alpha, self.alpha, n)
+        lam = torch.as_tensor(np.maximum(lam, 1 - lam), dtype=x.dtype, device=x.device)  # each image stays the larger part
+        perm = torch.as_tensor(self.rng.permutation(n), device=x.device)
+        self.learn.xb = (lam.view(-1, *[1] * (x.dim() - 1)) * x + (1 - lam.view(-1, *[1] * (x.dim() - 1))) * x[perm],)
+
+
 # %% ../nbs/07_gkd.ipynb #82c1fdc9
 def regenerating_source(gen, counts, multiple:float=1., seed:int=0):
     "`k -> ImageData`: fresh synthetic images (`multiple` × `counts` per class) for period `k`, seeded by `seed + k`."
@@ -113,7 +128,7 @@ HOLDOUT_BY = ('random', 'cluster')  # how the members are dealt into held-out fo
 @dataclass
 class GKDConfig:
     "How a Student is trained on synthetic data."
-    KEY_OPTIONAL = {'soft_smoothing': 0., 'holdout_folds': 0, 'holdout_by': 'random', 'cap_quantile': 0.}  # off: no key
+    KEY_OPTIONAL = {'soft_smoothing': 0., 'holdout_folds': 0, 'holdout_by': 'random', 'cap_quantile': 0., 'student_mixup': 0.}  # off: no key
     variant: str = 'gkd'          # 'hard', 'soft' or 'gkd' (the ablation)
     multiple: float = 1.          # synthetic images per period, as a multiple of the real train size
     regenerate_every: int = 4     # GKD: epochs between new synthetic sets
@@ -131,6 +146,7 @@ class GKDConfig:
     holdout_folds: int = 0        # K ≥ 2: label by the Teacher without the nearest member's fold (0: off)
     holdout_by: str = 'random'    # the folds: 'random' (dealt out per class) or 'cluster' (near members share one)
     cap_quantile: float = 0.      # cap soft labels' margins at this quantile of the Teacher's on val (0: off)
+    student_mixup: float = 0.     # soft/GKD Students: MixUp α of their images, the Teacher labels the mix (0: off)
     seed: int = 0                 # random seed
     def __post_init__(self):
         check_fields(self)
@@ -138,6 +154,9 @@ class GKDConfig:
         if self.vote_sigma < 0: raise KrError(f"vote_sigma must be ≥ 0, got {self.vote_sigma}")
         if not 0 <= self.soft_smoothing < 1: raise KrError(f"soft_smoothing must be in [0, 1), got {self.soft_smoothing}")
         if not 0 <= self.cap_quantile <= 1: raise KrError(f"cap_quantile must be in [0, 1], got {self.cap_quantile}")
+        if self.student_mixup < 0: raise KrError(f"student_mixup must be ≥ 0 (0: off), got {self.student_mixup}")
+        if self.student_mixup and self.hard_weight:
+            raise KrError("student_mixup relabels mixed images with the Teacher and has no hard label for them: set hard_weight 0")
         if self.vote_sigma and self.teachers < 2:
             raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
         if self.holdout_folds < 0 or self.holdout_folds == 1:
@@ -187,7 +206,9 @@ def train_student(gen, teacher, counts, val:ImageData, cfg:GKDConfig|None=None, 
     first = source(0)
     cbs = []
     learn_cap = float(np.quantile(margins(teacher, val, tcfg.device), cfg.cap_quantile)) if cfg.cap_quantile else None
-    if cfg.variant != 'hard': cbs.append(SoftTargets(teacher, cfg.temperature, cfg.soft_smoothing, learn_cap))
+    if cfg.variant != 'hard':
+        cbs.append(SoftTargets(teacher, cfg.temperature, cfg.soft_smoothing, learn_cap))
+        if cfg.student_mixup: cbs.append(MixImages(cfg.student_mixup, tcfg.seed))
     if k > 1: cbs.append(SyntheticData(source, cfg.regenerate_every, tcfg.bs, tcfg.seed, cfg.prefetch))
     hard_w = 1. if cfg.variant == 'hard' else cfg.hard_weight
     loss = DistillLoss(cfg.temperature, cfg.loss, hard_w, tcfg.label_smoothing)
@@ -210,6 +231,7 @@ def gkd_key(g:GKDConfig) -> dict:
     d = key_fields(g)  # less the newer fields left off (`KEY_OPTIONAL`)
     if not g.reject_quantile: del d['reject_quantile'], d['reject_space']  # whatever the space, as these keys were
     if g.teachers == 1: del d['teachers'], d['vote_sigma']
+    if g.variant == 'hard': d.pop('student_mixup', None)  # the hard-label ablation trains on unmixed images
     return d
 
 # %% ../nbs/07_gkd.ipynb #a021e448
