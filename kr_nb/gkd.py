@@ -104,10 +104,9 @@ class MixImages(Callback):
     def before_batch(self):
         if not self.training: return
         x = self.xb[0]; n = len(x); lam = self.rng.beta(self.alpha, self.alpha, n)
-        lam = torch.as_tensor(np.maximum(lam, 1 - lam), dtype=x.dtype, device=x.device)  # each image stays the larger part
+        w = torch.as_tensor(np.maximum(lam, 1 - lam), dtype=x.dtype, device=x.device).view(-1, *[1] * (x.dim() - 1))
         perm = torch.as_tensor(self.rng.permutation(n), device=x.device)
-        self.learn.xb = (lam.view(-1, *[1] * (x.dim() - 1)) * x + (1 - lam.view(-1, *[1] * (x.dim() - 1))) * x[perm],)
-
+        self.learn.xb = (w * x + (1 - w) * x[perm],)  # each image stays the larger part of its mix
 
 # %% ../nbs/07_gkd.ipynb #82c1fdc9
 def regenerating_source(gen, counts, multiple:float=1., seed:int=0):
@@ -128,7 +127,8 @@ HOLDOUT_BY = ('random', 'cluster')  # how the members are dealt into held-out fo
 @dataclass
 class GKDConfig:
     "How a Student is trained on synthetic data."
-    KEY_OPTIONAL = {'soft_smoothing': 0., 'holdout_folds': 0, 'holdout_by': 'random', 'cap_quantile': 0., 'student_mixup': 0.}  # off: no key
+    KEY_OPTIONAL = {'soft_smoothing': 0., 'holdout_folds': 0, 'holdout_by': 'random', 'cap_quantile': 0.,
+                    'student_mixup': 0.}  # off: no key
     variant: str = 'gkd'          # 'hard', 'soft' or 'gkd' (the ablation)
     multiple: float = 1.          # synthetic images per period, as a multiple of the real train size
     regenerate_every: int = 4     # GKD: epochs between new synthetic sets
@@ -156,7 +156,8 @@ class GKDConfig:
         if not 0 <= self.cap_quantile <= 1: raise KrError(f"cap_quantile must be in [0, 1], got {self.cap_quantile}")
         if self.student_mixup < 0: raise KrError(f"student_mixup must be ≥ 0 (0: off), got {self.student_mixup}")
         if self.student_mixup and self.hard_weight:
-            raise KrError("student_mixup relabels mixed images with the Teacher and has no hard label for them: set hard_weight 0")
+            raise KrError("student_mixup relabels mixed images with the Teacher and has no hard label for them: "
+                          "set hard_weight 0")
         if self.vote_sigma and self.teachers < 2:
             raise KrError("vote_sigma adds noise to the votes of several Teachers: set teachers ≥ 2")
         if self.holdout_folds < 0 or self.holdout_folds == 1:

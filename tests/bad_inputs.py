@@ -175,6 +175,7 @@ CASES = [
     ('holdout-and-teachers', '`--holdout_folds 4 --teachers 2` (two ways of labelling at once)', ['run', '--holdout_folds', '4', '--teachers', '2', '--out', '{out}'], 2, 'use one of them'),
     ('holdout-by-alone', '`--holdout_by cluster` without held-out folds', ['run', '--holdout_by', 'cluster', '--out', '{out}'], 2, 'set holdout_folds ≥ 2'),
     ('cap-quantile-above-one', '`--cap_quantile 1.5` (a quantile above 1)', ['run', '--cap_quantile', '1.5', '--out', '{out}'], 2, 'cap_quantile must be in [0, 1]'),
+    ('student-mixup-with-hard-labels', '`--student_mixup 0.4 --hard_weight 0.5` (a mixed image has no hard label)', ['run', '--student_mixup', '0.4', '--hard_weight', '0.5', '--out', '{out}'], 2, 'set hard_weight 0'),
     ('soft-smoothing-one', '`--soft_smoothing 1` (soft labels all uniform: nothing left to learn)', ['run', '--soft_smoothing', '1', '--out', '{out}'], 2, 'soft_smoothing must be in [0, 1)'),
     ('tolerance-one', '`--tolerance 1` (the whole grid would be "near the best")', ['run', '--tolerance', '1', '--out', '{out}'], 2, 'tolerance must be in [0, 1)'),
 ]
