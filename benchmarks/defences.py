@@ -57,7 +57,7 @@ def defence_row(m:dict, dataset:str, defence:str, seed:int, prov:dict, cmd:str='
          'ssim_unseen_real': m['privacy']['reference']['ssim']['mean'],
          'seconds': round(sum(m['timings'].values()), 1),
          'recomputed_seconds': round(sum(t for k, t in m['timings'].items() if recomputed(k, m)), 1),
-         'ensemble_seconds': m['timings'].get('ensemble', 0.),
+         'ensemble_seconds': m['timings'].get('ensemble', 0.), 'peak_memory_mb': m.get('peak_memory_mb'),
          'gen_dp_epsilon': m.get('generator', {}).get('dp', {}).get('epsilon', 0.), 'command': cmd, **prov}
     for k, v in mia.get('generator', {}).items(): r[f'gen_{k}_auc'] = v['auc']
     return r

@@ -12,11 +12,11 @@ import kr_nb
 from .core import *
 
 # %% auto #0
-__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'CHANNELS', 'SETTING',
+__all__ = ['RESULTS', 'METHOD_NAMES', 'DATASETS', 'MIN_SEEDS', 'SELECTION_SEEDS', 'FRESH_SEEDS', 'PICKS', 'CHANNELS', 'SETTING',
            'read_rows', 'mean_sd', 'Table', 'headline_table', 'plot_privacy_utility', 'attack_table', 'defence_table',
            'plot_defences', 'choose_defence', 'choice_table', 'Prose', 'fresh_summary', 'seed_table', 'pooled_excess',
-           'excess_table', 'paired_table', 'channel_table', 'dp_generator_table', 'prior_table', 'defence_summary',
-           'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
+           'excess_table', 'goal_table', 'paired_table', 'channel_table', 'dp_generator_table', 'prior_table',
+           'defence_summary', 'speed_table', 'stage_table', 'default_run_table', 'tuning_result', 'chosen_table']
 
 # %% ../nbs/11_results.ipynb #2711c092
 RESULTS = Path(kr_nb.__file__).resolve().parents[1]/'benchmarks'/'results'  # a clone's result files (not in a wheel)
@@ -172,9 +172,14 @@ def _base(r:dict) -> tuple:
     "The plain run a defence row reuses (split, Teacher, generator, shadows): seed, Teacher's AUC, generator size."
     return r['seed'], r.get('teacher_mia_auc'), _gen(r)
 
+def _gen_max(r:dict):
+    "The generator's strongest attack AUC of a `defences.csv` row (None when it has none)."
+    return max((r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
+                if isinstance(r.get(c), (int, float))), default=None)
+
 def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTION_SEEDS, mean_cost:float=0.5,
-                   worst_cost:float=1.5, plain_gen:str|None=None, base:str='none') -> dict:
-    "The selection seeds' pick over the `base` runs: within `mean_cost` val points, the most excess AUC off."
+                   worst_cost:float=1.5, plain_gen:str|None=None, base:str='none', leak_tol:float=0.005) -> dict:
+    "The selection seeds' pick over `base`: the most excess AUC off within the val mark, else the most val at no leak."
     rows = [r for r in read_rows(name, folder) if r['dataset'] == dataset and r['seed'] in seeds]
     gens = sorted({_gen(r) for r in rows})
     if plain_gen is None and len(gens) > 1:
@@ -194,12 +199,22 @@ def choose_defence(dataset:str, folder=None, name:str='defences', seeds=SELECTIO
         per = lambda f: [np.mean([f(p, r) for p, r in pairs if r['seed'] == s]) for s in seeds]  # a seed's runs: mean
         cost = per(lambda p, r: 100 * (p['val_accuracy'] - r['val_accuracy']))
         ex = lambda r: r['mia_auc'] - r['control_auc']
+        gen = [(_gen_max(p), _gen_max(r)) for p, r in pairs]  # the generator's channel, where both runs measured it
         out[de] = {'val_cost': float(np.mean(cost)), 'worst_val_cost': float(max(cost)), 'runs': len(pairs),
                    'excess_auc': float(np.mean(per(lambda p, r: ex(r)))),
-                   'excess_change': float(np.mean(per(lambda p, r: ex(r) - ex(p))))}  # against its own plain runs
-        out[de]['eligible'] = out[de]['val_cost'] <= mean_cost and out[de]['worst_val_cost'] <= worst_cost
+                   'excess_change': float(np.mean(per(lambda p, r: ex(r) - ex(p)))),  # against its own plain runs
+                   'gen_change': float(np.mean([b - a for a, b in gen])) if all(None not in g for g in gen) else None}
+        v = out[de]
+        v['eligible'] = v['val_cost'] <= mean_cost and v['worst_val_cost'] <= worst_cost
+        v['gains'] = (de != base and v['val_cost'] < 0 and v['worst_val_cost'] <= 0 and v['excess_change'] <= leak_tol
+                      and v['gen_change'] is not None and v['gen_change'] <= leak_tol)  # more val, no more leak
     ok = [de for de, v in out.items() if v['eligible'] and v['excess_change'] < 0]
-    return {'chosen': min(ok, key=lambda de: out[de]['excess_change']) if ok else base, 'settings': out}
+    gain = [de for de, v in out.items() if v['gains']]
+    if ok: return {'chosen': min(ok, key=lambda de: out[de]['excess_change']), 'why': 'less leak', 'settings': out}
+    if gain: return {'chosen': min(gain, key=lambda de: out[de]['val_cost']), 'why': 'more val', 'settings': out}
+    return {'chosen': base, 'why': 'base', 'settings': out}
+
+PICKS = {'less leak': 'less leak', 'more val': 'more val accuracy, no more leak', 'base': 'nothing better'}
 
 def choice_table(folder=None, name:str='defences', base:str='none') -> Table:
     "`choose_defence` for every dataset of `name` with `base` runs: each candidate's val cost, excess AUC, the pick."
@@ -211,10 +226,13 @@ def choice_table(folder=None, name:str='defences', base:str='none') -> Table:
         for de, v in sorted(ch['settings'].items(), key=lambda kv: _plain_first(kv[0], base)):
             out.append([ds, g, de, v['runs'], f"{v['val_cost']:+.2f}", f"{v['worst_val_cost']:+.2f}",
                         f"{v['excess_auc']:+.3f}", f"{v['excess_change']:+.3f}",
-                        'yes' if v['eligible'] else 'no', '**chosen**' if de == ch['chosen'] else ''])
+                        '–' if v['gen_change'] is None else f"{v['gen_change']:+.3f}",
+                        'yes' if v['eligible'] else 'no', 'yes' if v['gains'] else 'no',
+                        f"**chosen** ({PICKS[ch['why']]})" if de == ch['chosen'] else ''])
     return Table(['dataset', 'plain generator', 'defence', 'runs', 'val cost (pts)', 'worst seed (pts)',
-                  'Student AUC − control',
-                  f"change vs {'plain' if base == 'none' else base}", 'within the mark', 'pick'], out, ' '.join(notes))
+                  'Student AUC − control', f"change vs {'plain' if base == 'none' else base}",
+                  "generator's strongest attack, change", 'within the mark', 'more val, no more leak', 'pick'], out,
+                 ' '.join(notes))
 
 # %% ../nbs/11_results.ipynb #8b4d4471
 class Prose(str):
@@ -254,11 +272,6 @@ def fresh_summary(folder=None, name:str='fresh_seeds', defences:str='defences', 
 
 
 # %% ../nbs/11_results.ipynb #4ca263bd
-def _gen_max(r:dict):
-    "The generator's strongest attack AUC of a `defences.csv` row (None when it has none)."
-    return max((r[c] for c in ('gen_distance_auc', 'gen_denoising_loss_auc', 'gen_pia_auc')
-                if isinstance(r.get(c), (int, float))), default=None)
-
 def seed_table(folder=None, name:str='defences', seeds=FRESH_SEEDS) -> Table:
     "One row per run on `seeds`: the Teacher, the Student's gaps to it (test, val), its AUC against its control's."
     rows = [r for r in read_rows(name, folder) if r['seed'] in seeds]
@@ -308,6 +321,44 @@ def excess_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:
     return Table(['dataset', 'plain generator', 'defence', 'machine', 'runs', 'Student − control AUC, pooled',
                   '95 % interval',
                   'inside', 'chance all inside with no leak'], out)
+
+# %% ../nbs/11_results.ipynb #b0e9ed83
+def goal_table(folder=None, name:str='defences', seeds=FRESH_SEEDS, min_seeds:int=MIN_SEEDS, mark:float=-0.5,
+               floor:float=-1.5) -> Table:
+    "Per dataset and plain generator, the setting `choose_defence` keeps and its runs on `seeds` against the goals."
+    rows = read_rows(name, folder)
+    out, last = [], {}
+    keys = dict.fromkeys((r['dataset'], _gen(r)) for r in rows if r['seed'] in SELECTION_SEEDS)  # in file order
+    for ds, g in sorted(keys, key=lambda k: (_ds_order(k[0]), list(keys).index(k))):
+        try: ch = choose_defence(ds, folder, name, plain_gen=g)
+        except KrError: continue
+        kept = (ds, g, ch['chosen'])
+        mine = [r for r in rows if (r['dataset'], _gen(r), r['defence']) == kept and r['seed'] in seeds]
+        last[ds] = None  # until runs of the kept setting on enough seeds are found
+        for m in dict.fromkeys(r.get('machine') or '' for r in mine):  # each machine's runs apart
+            rs = sorted((r for r in mine if (r.get('machine') or '') == m), key=lambda r: r['seed'])
+            if len({r['seed'] for r in rs}) < min_seeds: continue
+            v, gaps = pooled_excess(rs), [r['gap_points'] for r in rs]
+            out.append([ds, g, f"{ch['chosen']} ({PICKS[ch['why']]})", m, ', '.join(str(r['seed']) for r in rs),
+                        mean_sd([r['teacher_accuracy'] for r in rs], '.2f', 100), mean_sd(gaps, '.2f'),
+                        f"{min(gaps):+.2f}", f"{v['inside']}/{v['n']}",
+                        f"{v['excess']:+.3f} [{v['ci'][0]:+.3f}, {v['ci'][1]:+.3f}]", mean_sd(map(_gen_max, rs))])
+            last[ds] = rs  # a dataset's newest generator (last in the file) and machine stand for it in the note
+        if last[ds] is None: out.append([ds, g, f"{ch['chosen']} ({PICKS[ch['why']]})", '–', 'none', *['–'] * 6])
+    have = [rs for rs in last.values() if rs]; runs = [r for rs in have for r in rs]
+    under = ', '.join(f"{r['dataset']} seed {r['seed']} ({r['gap_points']:+.2f})"
+                      for r in runs if r['gap_points'] < floor)
+    gap = np.mean([np.mean([r['gap_points'] for r in rs]) for rs in have]) if runs else 0.
+    lack = ', '.join(ds for ds, rs in last.items() if rs is None)
+    note = (f"Mean over {len(have)} of {len(last)} datasets (each at its newest plain generator): Student − Teacher "
+            f"{gap:+.2f} points (mark {mark:+.1f}); "
+            f"under the {floor:+.1f} floor: {under or 'none'}; inside the control at "
+            f"{sum(map(_inside, runs))}/{len(runs)} seeds (goal: all).") if runs else ''
+    if lack: note += f" The kept setting has no runs on {min_seeds} of seeds {', '.join(map(str, seeds))} for: {lack}."
+    return Table(['dataset', 'plain generator', 'kept setting (why)', 'machine', 'seeds', 'Teacher test (%)',
+                  'Student − Teacher, test (pts)', 'worst seed (pts)', 'inside control',
+                  'Student − control AUC, pooled', "generator's strongest attack"], out, note)
+
 
 # %% ../nbs/11_results.ipynb #db71d082
 def paired_table(folder=None, name:str='paired_excess', target:str='student', min_seeds:int=MIN_SEEDS,

@@ -119,6 +119,8 @@ def test_defence_rows_hold_what_issue_33_reports():
     m = _metrics() | {'resumed': ['split', 'teacher', 'ensemble']}; m['timings'] |= {'ensemble': 40., 'student_gkd': 5.}
     r = defences.defence_row(m, 'digits', 't4', 0, {'commit': 'c', 'machine': 'm'})
     assert (r['seconds'], r['recomputed_seconds'], r['ensemble_seconds']) == (145., 135., 40.)  # split, teacher reused
+    assert r['peak_memory_mb'] is None  # a run without the figure; with it, the run's own peak
+    assert defences.defence_row(m | {'peak_memory_mb': 812.5}, 'digits', 't4', 0, {})['peak_memory_mb'] == 812.5
 
 def test_defences_csv_keeps_the_rows_of_other_calls(tmp_path):
     "Summarising seeds 3-5 does not wipe the selection seeds' rows; a row of the same key is replaced."

@@ -5,7 +5,7 @@ import pytest
 from kr_nb.results import (RESULTS, headline_table, attack_table, speed_table, stage_table, chosen_table, defence_table,
                            choice_table, default_run_table, channel_table, dp_generator_table, read_rows, FRESH_SEEDS,
                            Table, fresh_summary, seed_table, prior_table, defence_summary, excess_table,
-                           paired_table)
+                           paired_table, goal_table)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RESULTS/'privacy_utility.csv').exists(), reason='no privacy_utility.csv yet')
@@ -39,7 +39,7 @@ def test_results_page_is_the_files():
            stage_table().md, chosen_table().md]
     if (RESULTS/'defences.csv').exists(): now += [defence_table().md, choice_table().md]
     if (RESULTS/'defences.csv').exists() and any(r['seed'] in FRESH_SEEDS for r in read_rows('defences')):
-        now += [defence_table(seeds=FRESH_SEEDS).md, seed_table().md, excess_table().md]
+        now += [defence_table(seeds=FRESH_SEEDS).md, seed_table().md, excess_table().md, goal_table().md]
     if (RESULTS/'fresh_seeds.csv').exists(): now += [headline_table(name='fresh_seeds').md, str(fresh_summary())]
     if (RESULTS/'default_run.csv').exists(): now.append(default_run_table().md)
     if (RESULTS/'channels.csv').exists(): now.append(channel_table().md)
